@@ -1,0 +1,53 @@
+from django import forms
+from django.conf import settings
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, (list, tuple)) else [data]
+        return [f for f in files if f]
+
+
+class ArticleUploadForm(forms.Form):
+    files = MultipleFileField(
+        required=False,
+        label="Files",
+        help_text="One or several .txt or .md files, UTF-8.",
+        widget=MultipleFileInput(attrs={"accept": ".txt,.md,text/plain,text/markdown"}),
+    )
+    text = forms.CharField(
+        required=False,
+        label="Or paste the text",
+        widget=forms.Textarea(attrs={"rows": 10}),
+    )
+    title = forms.CharField(required=False, max_length=300)
+    outlet = forms.CharField(required=False, max_length=200)
+    byline = forms.CharField(required=False, max_length=300)
+    published_on = forms.DateField(
+        required=False, label="Published", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    url = forms.URLField(required=False, label="URL", max_length=1000, assume_scheme="https")
+
+    def clean(self):
+        data = super().clean()
+        files, text = data.get("files") or [], (data.get("text") or "").strip()
+        if not files and not text:
+            raise forms.ValidationError("Choose at least one file or paste some text.")
+        if len(files) > settings.NEWSDESK_MAX_UPLOAD_FILES:
+            raise forms.ValidationError(
+                f"That is {len(files)} files; upload at most "
+                f"{settings.NEWSDESK_MAX_UPLOAD_FILES} at a time."
+            )
+        if data.get("title") and len(files) + bool(text) > 1:
+            self.add_error("title", "A title fits one article: leave it empty for several.")
+        return data
+
+    def metadata(self) -> dict:
+        data = self.cleaned_data
+        return {name: data[name] for name in ("title", "outlet", "byline", "published_on", "url")}

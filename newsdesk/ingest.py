@@ -1,0 +1,112 @@
+"""From an uploaded file to clean article text and metadata. Pure functions, no Django.
+
+The text that comes out is what every offset in Newsdesk counts against: Unicode NFC,
+"\\n" newlines, no byte-order mark, no leading metadata prefix, no blank edges.
+Everything else in it is kept exactly.
+"""
+
+import datetime
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import PurePath
+
+SUPPORTED_EXTENSIONS = (".txt", ".md")
+
+
+class IngestError(ValueError):
+    """The input cannot become an article; the message is meant for the user."""
+
+
+@dataclass
+class ParsedText:
+    text: str
+    title: str = ""
+    published_on: datetime.date | None = None
+    byline: str = ""
+    outlet: str = ""
+    url: str = ""
+    notes: list[str] = field(default_factory=list)
+
+
+def check_filename(name: str) -> None:
+    suffix = PurePath(name).suffix.lower()
+    if suffix not in SUPPORTED_EXTENSIONS:
+        allowed = ", ".join(SUPPORTED_EXTENSIONS)
+        raise IngestError(
+            f"{name}: {suffix or 'files without an extension'} is not supported. "
+            f"Upload {allowed} files or paste the text."
+        )
+
+
+def decode(data: bytes, *, name: str) -> str:
+    """UTF-8 (with or without a byte-order mark), or a message that says where it broke."""
+    if b"\x00" in data:
+        raise IngestError(f"{name} looks like a binary file, not text.")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        bad = data[exc.start : exc.start + 1].hex().upper()
+        raise IngestError(
+            f"{name} is not valid UTF-8 text (byte 0x{bad} at position {exc.start}). "
+            "Save it as UTF-8 and upload it again."
+        ) from None
+
+
+def normalise(text: str) -> str:
+    text = text.removeprefix("\ufeff")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return unicodedata.normalize("NFC", text)
+
+
+_DATE_PREFIX = re.compile(
+    r"\A\s*(?:date|published)[ \t]*:?[ \t]+(\d{4}-\d{2}-\d{2})\b[ \t]*\n?", re.I
+)
+_FIELD_LINE = re.compile(r"\A\s*(title|byline|by|outlet|source|url)[ \t]*:[ \t]*(\S[^\n]*)\n", re.I)
+_FIELD_NAMES = {"by": "byline", "source": "outlet"}
+
+
+def parse(text: str) -> ParsedText:
+    """Normalise text and take a leading metadata prefix off it.
+
+    A date may stand on its own line (``date 2024-02-13``) or open the first paragraph,
+    as wire copy does (`` date 2024-02-13 Representatives of…``). ``title:``,
+    ``byline:``, ``outlet:`` and ``url:`` lines are read too, only at the very top.
+    """
+    text = normalise(text)
+    parsed = ParsedText(text="")
+    while True:
+        if match := _DATE_PREFIX.match(text):
+            try:
+                parsed.published_on = datetime.date.fromisoformat(match[1])
+            except ValueError:
+                raise IngestError(f"The leading date {match[1]} is not a real date.") from None
+        elif match := _FIELD_LINE.match(text):
+            name = _FIELD_NAMES.get(match[1].lower(), match[1].lower())
+            setattr(parsed, name, match[2].strip())
+        else:
+            break
+        text = text[match.end() :]
+    parsed.text = text.strip()
+    if not parsed.text:
+        raise IngestError("There is no text to read.")
+    return parsed
+
+
+def title_from(*, text: str, filename: str = "") -> str:
+    """A title when none was given: a Markdown heading, the file name, or the first words."""
+    first_line = text.split("\n", 1)[0].strip()
+    if first_line.startswith("#"):
+        return first_line.lstrip("#").strip()[:300]
+    if filename:
+        stem = PurePath(filename).stem.replace("_", " ").replace("-", " ").strip()
+        if stem:
+            return stem[:1].upper() + stem[1:]
+    words = first_line.split()
+    title = " ".join(words[:12])
+    return title + ("…" if len(words) > 12 else "")
+
+
+def sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

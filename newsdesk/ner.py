@@ -1,0 +1,63 @@
+"""Named-entity recognition with spaCy.
+
+The model is loaded once per process, on first use: only worker processes (and tests)
+ever call this, so web processes never pay for it.
+"""
+
+import functools
+import re
+from dataclasses import dataclass
+
+from django.conf import settings
+
+# The small English pipeline's NER has its own token-to-vector layer: everything else
+# (tagger, parser, lemmatiser) is work we would throw away.
+_UNUSED_PIPES = ["tagger", "parser", "attribute_ruler", "lemmatizer", "senter"]
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int
+    end: int
+    label: str
+    text: str
+
+
+@functools.cache
+def load_model(name: str):
+    import spacy
+
+    return spacy.load(name, exclude=_UNUSED_PIPES)
+
+
+def paragraphs(text: str) -> list[tuple[int, str]]:
+    """Split at blank lines, keeping each paragraph's offset into the text."""
+    spans, position = [], 0
+    for match in _PARAGRAPH_BREAK.finditer(text):
+        spans.append((position, text[position : match.start()]))
+        position = match.end()
+    spans.append((position, text[position:]))
+    return [(offset, chunk) for offset, chunk in spans if chunk.strip()]
+
+
+def extract_mentions(text: str, *, model: str | None = None) -> list[Mention]:
+    """Entity mentions as code-point offsets into ``text``.
+
+    Paragraphs go through ``nlp.pipe`` one by one, so memory stays bounded by the
+    longest paragraph, not the article.
+    """
+    nlp = load_model(model or settings.NEWSDESK_SPACY_MODEL)
+    chunks = paragraphs(text)
+    mentions = []
+    for (offset, _), doc in zip(chunks, nlp.pipe(chunk for _, chunk in chunks), strict=True):
+        for ent in doc.ents:
+            mentions.append(
+                Mention(
+                    start=offset + ent.start_char,
+                    end=offset + ent.end_char,
+                    label=ent.label_,
+                    text=ent.text,
+                )
+            )
+    return mentions

@@ -1,0 +1,107 @@
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from newsdesk import highlight, reader, services
+from newsdesk.forms import ArticleUploadForm
+from newsdesk.ingest import IngestError
+from newsdesk.models import Article
+
+
+@require_GET
+def article_list(request: HttpRequest) -> HttpResponse:
+    articles = Article.objects.select_related("outlet").annotate(mention_count=Count("mentions"))
+    page = Paginator(articles, 50).get_page(request.GET.get("page"))
+    processing = any(a.status == Article.Status.PROCESSING for a in page)
+    template = "newsdesk/article_list.html"
+    if request.htmx:
+        template += "#article-rows"
+    return TemplateResponse(request, template, {"page": page, "processing": processing})
+
+
+@require_http_methods(["GET", "POST"])
+def article_upload(request: HttpRequest) -> HttpResponse:
+    form = ArticleUploadForm(request.POST or None, request.FILES or None)
+    results: list[UploadResult] = []
+    if request.method == "POST" and form.is_valid():
+        metadata = form.metadata()
+        for file in form.cleaned_data["files"]:
+            results.append(
+                _ingest(
+                    services.article_ingest_file,
+                    file.name,
+                    file=file,
+                    user=request.user,
+                    **metadata,
+                )
+            )
+        if text := form.cleaned_data["text"].strip():
+            results.append(
+                _ingest(
+                    services.article_ingest, "Pasted text", text=text, user=request.user, **metadata
+                )
+            )
+        created = [r.article for r in results if r.article]
+        if created and len(created) == len(results):
+            messages.success(
+                request,
+                f"Added {len(created)} article{'s' if len(created) > 1 else ''}. "
+                "Entities are being found now.",
+            )
+            if len(created) == 1:
+                return redirect(created[0])
+            return redirect("newsdesk:article-list")
+    return TemplateResponse(
+        request, "newsdesk/article_upload.html", {"form": form, "results": results}
+    )
+
+
+@dataclass
+class UploadResult:
+    name: str
+    article: Article | None = None
+    error: str = ""
+    existing: Article | None = None
+
+
+def _ingest(service, name: str, **kwargs) -> UploadResult:
+    """Run one ingestion; a refusal becomes a message and leaves nothing behind."""
+    try:
+        return UploadResult(name, article=service(**kwargs))
+    except services.DuplicateArticle as exc:
+        return UploadResult(name, error=str(exc), existing=exc.existing)
+    except IngestError as exc:
+        return UploadResult(name, error=str(exc))
+
+
+@require_GET
+def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    article = get_object_or_404(Article.objects.select_related("outlet", "uploaded_by"), pk=pk)
+    rows = reader.mention_rows(article)
+    context = {
+        "article": article,
+        "text_html": highlight.render(article.text, reader.entity_spans(rows)),
+        "legend": reader.legend(rows),
+        "entities": reader.entity_counts(rows),
+    }
+    template = "newsdesk/article_detail.html"
+    if request.htmx:
+        template += "#reader"
+    return TemplateResponse(request, template, context)
+
+
+@require_POST
+def article_retry_entities(request: HttpRequest, pk: int) -> HttpResponse:
+    article = get_object_or_404(Article, pk=pk)
+    if article.status == Article.Status.PROCESSING:
+        messages.info(request, "Entities are already being found for this article.")
+    else:
+        services.article_retry_entities(article=article)
+        messages.success(request, "Finding entities again.")
+    return redirect(article)
