@@ -15,7 +15,10 @@ PRODUCTION = {
 
 
 def manage(*args, **env):
-    environment = {k: v for k, v in os.environ.items() if k not in PRODUCTION}
+    # The browser tests' conftest allows async-unsafe calls in this process; a deployment
+    # must not inherit that.
+    skip = {*PRODUCTION, "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    environment = {k: v for k, v in os.environ.items() if k not in skip}
     environment.update(env)
     return subprocess.run(
         [sys.executable, "manage.py", *args],
