@@ -90,7 +90,9 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     rows = reader.mention_rows(article)
     context = {
         "article": article,
-        "text_html": highlight.render(article.text, reader.entity_spans(rows)),
+        "text_html": highlight.render_blocks(
+            article.text, reader.entity_spans(rows), highlight.blocks(article.text)
+        ),
         "legend": reader.legend(rows),
         "entities": reader.entity_counts(rows),
     }

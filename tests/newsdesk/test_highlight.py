@@ -2,7 +2,7 @@ import re
 
 import pytest
 
-from newsdesk.highlight import Span, render, segments
+from newsdesk.highlight import Span, blocks, blocks_between, render, render_blocks, segments
 
 
 def ent(start, end, ref="e1", css="ent ent-ORG", title="Organisations"):
@@ -73,3 +73,35 @@ def test_it_bounds_the_number_of_elements():
 def test_it_refuses_spans_outside_the_text(start, end):
     with pytest.raises(ValueError, match="outside"):
         segments(10, [ent(start, end)])
+
+
+def test_it_cuts_text_into_blocks_after_each_run_of_newlines():
+    assert blocks("One.\n\nTwo.\nThree.") == [(0, 6), (6, 11), (11, 17)]
+    assert blocks("Only") == [(0, 4)]
+    assert blocks("End\n\n") == [(0, 5)]
+    assert blocks("") == []
+
+
+def test_it_finds_the_blocks_a_span_touches():
+    block_list = blocks("aa\nbb\ncc\ndd")
+    assert list(blocks_between(block_list, 0, 2)) == [0]
+    assert list(blocks_between(block_list, 1, 7)) == [0, 1, 2]
+    assert list(blocks_between(block_list, 9, 11)) == [3]
+
+
+def test_blocks_keep_the_text_and_clip_spans_that_cross_them():
+    text = "Hamas met\n\nin Cairo 😀 today"
+    claim = Span(6, 19, layer="tags", ref="1", css="tag")
+    html = render_blocks(text, [claim, ent(0, 5)], blocks(text))
+    assert text_of(html) == text
+    assert html.count('data-tags="1"') == 2  # one piece in each block
+    assert '<span class="blk" id="blk-1" data-o="11">' in html
+
+
+def test_it_renders_only_the_blocks_asked_for_ready_to_swap():
+    text = "aa\nbb\ncc"
+    html = render_blocks(text, [ent(4, 5)], blocks(text), range(1, 2), oob=True)
+    assert html == (
+        '<span class="blk" id="blk-1" data-o="3" hx-swap-oob="true">'
+        'b<span class="ent ent-ORG" data-ent="e1" title="Organisations">b</span>\n</span>'
+    )

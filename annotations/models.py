@@ -1,0 +1,138 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from newsdesk.models import Article
+
+
+class Category(models.TextChoices):
+    CLAIM = "claim", "Claim"
+    SOURCE = "source", "Source"
+    FRAMING = "framing", "Framing"
+
+
+class Codebook(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    description = models.TextField(blank=True)
+    is_default = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"], condition=Q(is_default=True), name="one_default_codebook"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Label(models.Model):
+    """A codebook entry. Labels and their attributes are data, edited in the admin."""
+
+    codebook = models.ForeignKey(Codebook, on_delete=models.CASCADE, related_name="labels")
+    category = models.CharField(max_length=16, choices=Category)
+    name = models.CharField(max_length=100)
+    colour = models.CharField(max_length=7, help_text="#rrggbb, used for the label chip.")
+    shortcut = models.CharField(
+        max_length=1, blank=True, help_text="One letter; j, k and x are kept for navigation."
+    )
+    guideline = models.TextField(blank=True)
+    # Which attributes a tag with this label has; see annotations/schema.py.
+    attribute_schema = models.JSONField(default=list, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["codebook", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["codebook", "name"], name="label_name_unique"),
+            models.UniqueConstraint(
+                fields=["codebook", "shortcut"],
+                condition=~Q(shortcut=""),
+                name="label_shortcut_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_category_display()})"
+
+
+class AnnotationQuerySet(models.QuerySet):
+    def live(self):
+        return self.filter(deleted_at__isnull=True)
+
+    def for_user(self, user):
+        """The one place tags are scoped: a user's own, not deleted."""
+        return self.live().filter(owner=user)
+
+
+class Annotation(models.Model):
+    """A tag: one user's label on one stretch of an article's text."""
+
+    class Origin(models.TextChoices):
+        MANUAL = "manual", "Manual"
+        SUGGESTED = "suggested", "Accepted suggestion"
+        IMPORTED = "imported", "Imported"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="annotations")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="annotations"
+    )
+    label = models.ForeignKey(Label, on_delete=models.PROTECT, related_name="annotations")
+    # Code-point offsets into Article.text, half-open [start, end).
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    # W3C TextQuoteSelector: the exact quote and a little context on either side.
+    quote = models.TextField()
+    prefix = models.CharField(max_length=64, blank=True)
+    suffix = models.CharField(max_length=64, blank=True)
+    attributes = models.JSONField(default=dict, blank=True)
+    note = models.TextField(blank=True)
+    origin = models.CharField(max_length=16, choices=Origin, default=Origin.MANUAL)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # Deleting keeps the row (and its links) so the delete can be undone.
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AnnotationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["article", "start", "-end", "pk"]
+        indexes = [models.Index(fields=["article", "owner", "start"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(start__gte=0), name="annotation_start_gte_0"),
+            models.CheckConstraint(condition=Q(start__lt=F("end")), name="annotation_start_lt_end"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label.name}: {self.quote[:60]}"
+
+
+class Relation(models.Model):
+    class Type(models.TextChoices):
+        ATTRIBUTED_TO = "attributed_to", "attributed to"
+        SAME_AS = "same_as", "same source as"
+
+    from_annotation = models.ForeignKey(
+        Annotation, on_delete=models.CASCADE, related_name="relations_out"
+    )
+    to_annotation = models.ForeignKey(
+        Annotation, on_delete=models.CASCADE, related_name="relations_in"
+    )
+    type = models.CharField(max_length=32, choices=Type, default=Type.ATTRIBUTED_TO)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["from_annotation", "to_annotation", "type"], name="relation_unique"
+            ),
+            models.CheckConstraint(
+                condition=~Q(from_annotation=F("to_annotation")), name="relation_not_to_itself"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_annotation_id} {self.get_type_display()} {self.to_annotation_id}"

@@ -1,0 +1,156 @@
+"""Writes on the coding side. Every function checks its input and saves nothing on error."""
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from annotations import schema, spans
+from annotations.models import Annotation, Category, Label, Relation
+from newsdesk.models import Article
+
+
+class AnnotationError(ValueError):
+    """A refused change; the message is meant for the user."""
+
+
+def annotation_create(
+    *,
+    article: Article,
+    user: AbstractBaseUser,
+    label: Label,
+    start: int,
+    end: int,
+    quote: str,
+    snap_to_words: bool = True,
+    attributes: dict[str, Any] | None = None,
+    note: str = "",
+    origin: str = Annotation.Origin.MANUAL,
+) -> Annotation:
+    """Tag [start, end) of the article for ``user``.
+
+    ``quote`` must be the article's text at [start, end) as the user selected it; the
+    span is then trimmed of spaces and, with ``snap_to_words``, widened to whole words.
+    """
+    text = article.text
+    try:
+        spans.check(text, start, end, quote)
+        start, end = spans.snap(text, start, end, words=snap_to_words)
+        values = schema.clean(label.attribute_schema, attributes or {})
+    except (spans.SpanError, schema.SchemaError) as exc:
+        raise AnnotationError(str(exc)) from None
+    prefix, suffix = spans.context(text, start, end)
+    return Annotation.objects.create(
+        article=article,
+        owner=user,
+        label=label,
+        start=start,
+        end=end,
+        quote=text[start:end],
+        prefix=prefix,
+        suffix=suffix,
+        attributes=values,
+        note=note.strip(),
+        origin=origin,
+    )
+
+
+def annotation_update(
+    *,
+    annotation: Annotation,
+    label: Label | None = None,
+    attributes: dict[str, Any] | None = None,
+    note: str | None = None,
+) -> Annotation:
+    """Change a tag's label, attributes or note; values no longer in the schema are refused."""
+    fields = ["updated_at"]
+    new_label = label or annotation.label
+    if label is not None and label.pk != annotation.label_id:
+        if label.codebook_id != annotation.label.codebook_id:
+            raise AnnotationError("That label belongs to another codebook.")
+        annotation.label = label
+        fields.append("label")
+        if attributes is None:
+            # Keep the values the new label also has.
+            known = {item["name"] for item in new_label.attribute_schema}
+            attributes = {k: v for k, v in annotation.attributes.items() if k in known}
+    if attributes is not None:
+        try:
+            annotation.attributes = schema.clean(new_label.attribute_schema, attributes)
+        except schema.SchemaError as exc:
+            raise AnnotationError(str(exc)) from None
+        fields.append("attributes")
+    if note is not None:
+        annotation.note = note.strip()
+        fields.append("note")
+    with transaction.atomic():
+        annotation.save(update_fields=fields)
+        if "label" in fields:
+            _drop_relations_that_no_longer_fit(annotation)
+    return annotation
+
+
+def annotation_delete(*, annotation: Annotation) -> Annotation:
+    """Delete a tag, keeping the row so that ``annotation_restore`` can undo it."""
+    annotation.deleted_at = timezone.now()
+    annotation.save(update_fields=["deleted_at", "updated_at"])
+    return annotation
+
+
+def annotation_restore(*, annotation: Annotation) -> Annotation:
+    annotation.deleted_at = None
+    annotation.save(update_fields=["deleted_at", "updated_at"])
+    return annotation
+
+
+_RELATION_CATEGORIES = {
+    Relation.Type.ATTRIBUTED_TO: (Category.CLAIM, Category.SOURCE),
+    Relation.Type.SAME_AS: (Category.SOURCE, Category.SOURCE),
+}
+
+
+def relation_create(
+    *,
+    from_annotation: Annotation,
+    to_annotation: Annotation,
+    type: str = Relation.Type.ATTRIBUTED_TO,
+) -> Relation:
+    """Link two tags of one user in one article (a claim to its source, a source to itself)."""
+    if type not in _RELATION_CATEGORIES:
+        raise AnnotationError(f"Unknown kind of link: {type}.")
+    if from_annotation.owner_id != to_annotation.owner_id:
+        raise AnnotationError("Tags can only be linked to tags of the same annotator.")
+    if from_annotation.article_id != to_annotation.article_id:
+        raise AnnotationError("Tags can only be linked within one article.")
+    if from_annotation.pk == to_annotation.pk:
+        raise AnnotationError("A tag cannot be linked to itself.")
+    wanted = _RELATION_CATEGORIES[type]
+    found = (from_annotation.label.category, to_annotation.label.category)
+    if found != wanted:
+        raise AnnotationError(
+            f"“{Relation.Type(type).label}” links a {wanted[0]} to a {wanted[1]}, "
+            f"not a {found[0]} to a {found[1]}."
+        )
+    try:
+        with transaction.atomic():
+            return Relation.objects.create(
+                from_annotation=from_annotation, to_annotation=to_annotation, type=type
+            )
+    except IntegrityError:
+        raise AnnotationError("These tags are already linked.") from None
+
+
+def relation_delete(*, relation: Relation) -> None:
+    relation.delete()
+
+
+def _drop_relations_that_no_longer_fit(annotation: Annotation) -> None:
+    category = annotation.label.category
+    for relation in Relation.objects.filter(from_annotation=annotation) | Relation.objects.filter(
+        to_annotation=annotation
+    ):
+        wanted = _RELATION_CATEGORIES[relation.type]
+        is_from = relation.from_annotation_id == annotation.pk
+        if category != wanted[0 if is_from else 1]:
+            relation.delete()
