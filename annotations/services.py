@@ -40,6 +40,12 @@ def annotation_create(
         values = schema.clean(label.attribute_schema, attributes or {})
     except (spans.SpanError, schema.SchemaError) as exc:
         raise AnnotationError(str(exc)) from None
+    if (
+        Annotation.objects.for_user(user)
+        .filter(article=article, label=label, start=start, end=end)
+        .exists()
+    ):
+        raise AnnotationError(f"You have already tagged “{text[start:end]}” as {label.name}.")
     prefix, suffix = spans.context(text, start, end)
     return Annotation.objects.create(
         article=article,

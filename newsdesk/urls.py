@@ -17,6 +17,7 @@ newsroom_patterns = [
 
 urlpatterns = [
     path("", include((newsroom_patterns, "newsdesk"))),
+    path("", include("annotations.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

@@ -1,0 +1,39 @@
+from django import forms
+
+
+class AnnotationCreateForm(forms.Form):
+    label = forms.ModelChoiceField(
+        queryset=None, error_messages={"invalid_choice": "Unknown label."}
+    )
+    start = forms.IntegerField(min_value=0)
+    end = forms.IntegerField(min_value=1)
+    quote = forms.CharField(strip=False, max_length=100_000)
+    snap = forms.TypedChoiceField(
+        choices=[("1", "yes"), ("0", "no")], coerce=lambda v: v == "1", required=False
+    )
+
+    def __init__(self, *args, labels, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["label"].queryset = labels
+
+    def clean_snap(self):
+        return self.cleaned_data.get("snap") is not False
+
+    def first_error(self) -> str:
+        for field, errors in self.errors.items():
+            return f"{field}: {errors[0]}" if field != "__all__" else errors[0]
+        return "The request was not understood."
+
+
+def attributes_from_post(schema: list[dict], data) -> dict:
+    """Read attribute values from the editor form (``attr-<name>`` fields) by kind."""
+    values = {}
+    for item in schema:
+        key = f"attr-{item['name']}"
+        if item["kind"] == "multi":
+            values[item["name"]] = data.getlist(key)
+        elif item["kind"] == "bool":
+            values[item["name"]] = {"yes": True, "no": False}.get(data.get(key, ""))
+        else:
+            values[item["name"]] = data.get(key, "")
+    return values

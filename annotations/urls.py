@@ -1,0 +1,16 @@
+from django.urls import path
+
+from annotations import views
+
+app_name = "annotations"
+
+urlpatterns = [
+    path("articles/<int:article_pk>/code/", views.article_workbench, name="workbench"),
+    path("articles/<int:article_pk>/tags/", views.annotation_create, name="annotation-create"),
+    path("tags/<int:pk>/", views.annotation_detail, name="annotation-detail"),
+    path("tags/<int:pk>/edit/", views.annotation_update, name="annotation-update"),
+    path("tags/<int:pk>/delete/", views.annotation_delete, name="annotation-delete"),
+    path("tags/<int:pk>/restore/", views.annotation_restore, name="annotation-restore"),
+    path("tags/<int:pk>/links/", views.relation_create, name="relation-create"),
+    path("links/<int:pk>/delete/", views.relation_delete, name="relation-delete"),
+]

@@ -1,0 +1,247 @@
+import json
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.views.decorators.http import require_GET, require_POST
+
+from annotations import services, workbench
+from annotations.forms import AnnotationCreateForm, attributes_from_post
+from annotations.models import Annotation, Category, Label, Relation
+from newsdesk import reader
+from newsdesk.models import Article
+
+PAGE = "annotations/workbench.html"
+
+
+def _own_tag(request: HttpRequest, pk: int) -> Annotation:
+    """The requesting user's live tag, or a 404 that does not say whether it exists."""
+    return get_object_or_404(
+        Annotation.objects.for_user(request.user).select_related("label", "article"), pk=pk
+    )
+
+
+def _refused(message: str, status: int = 422) -> HttpResponse:
+    return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+
+
+@require_GET
+def article_workbench(request: HttpRequest, article_pk: int) -> HttpResponse:
+    article = get_object_or_404(Article.objects.select_related("outlet"), pk=article_pk)
+    layer_owner, read_only = request.user, False
+    if layer := request.GET.get("layer"):
+        # Reviewers may look at another annotator's layer, read-only; nobody else may.
+        if not request.user.is_staff or not layer.isdigit():
+            raise Http404
+        layer_owner = get_object_or_404(get_user_model(), pk=layer)
+        read_only = layer_owner != request.user
+    labels = workbench.codebook_labels()
+    mention_rows = reader.mention_rows(article)
+    rows = workbench.tag_rows(article, layer_owner)
+    workbench.attach_links(rows)
+    workbench.set_blocks(article, rows)
+    per_label = workbench.label_counts(rows)
+    annotators = []
+    if request.user.is_staff:
+        annotators = (
+            get_user_model()
+            .objects.filter(
+                Q(pk=request.user.pk)
+                | Q(annotations__article=article, annotations__deleted_at__isnull=True)
+            )
+            .distinct()
+            .order_by("username")
+        )
+    context = {
+        "article": article,
+        "labels": [(label, per_label[label.pk]) for label in labels],
+        "groups": workbench.grouped(rows),
+        "text_html": workbench.full_text_html(article, mention_rows, rows),
+        "legend": reader.legend(mention_rows),
+        "layer_owner": layer_owner,
+        "read_only": read_only,
+        "annotators": annotators,
+    }
+    template = PAGE + "#reader" if request.htmx else PAGE
+    return TemplateResponse(request, template, context)
+
+
+@require_GET
+def annotation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    tag = _own_tag(request, pk)
+    return TemplateResponse(request, PAGE + "#editor", _editor_context(tag))
+
+
+@require_POST
+def annotation_create(request: HttpRequest, article_pk: int) -> HttpResponse:
+    article = get_object_or_404(Article, pk=article_pk)
+    form = AnnotationCreateForm(
+        request.POST, labels=Label.objects.filter(codebook__is_default=True)
+    )
+    if not form.is_valid():
+        return _refused(form.first_error(), 400)
+    data = form.cleaned_data
+    try:
+        tag = services.annotation_create(
+            article=article,
+            user=request.user,
+            label=data["label"],
+            start=data["start"],
+            end=data["end"],
+            quote=data["quote"],
+            snap_to_words=data["snap"],
+        )
+    except services.AnnotationError as exc:
+        return _refused(str(exc))
+    return _changed(request, tag, span=(tag.start, tag.end), insert=[tag.pk], status=201)
+
+
+@require_POST
+def annotation_update(request: HttpRequest, pk: int) -> HttpResponse:
+    tag = _own_tag(request, pk)
+    old_category = tag.label.category
+    label = None
+    if label_pk := request.POST.get("label"):
+        label = Label.objects.filter(codebook_id=tag.label.codebook_id, pk=label_pk).first()
+        if label is None:
+            return _refused("That label is not in this codebook.", 400)
+    attributes = None
+    if "attributes" in request.POST:
+        attributes = attributes_from_post((label or tag.label).attribute_schema, request.POST)
+    note = request.POST.get("note")
+    linked_before = _linked_pks(tag)
+    try:
+        services.annotation_update(annotation=tag, label=label, attributes=attributes, note=note)
+    except services.AnnotationError as exc:
+        return _refused(str(exc))
+    moved = tag.label.category != old_category
+    return _changed(
+        request,
+        tag,
+        span=(tag.start, tag.end) if label else None,
+        insert=[tag.pk] if moved else [],
+        remove=[tag.pk] if moved else [],
+        replace=sorted(linked_before | _linked_pks(tag) | ({tag.pk} if not moved else set())),
+    )
+
+
+@require_POST
+def annotation_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    tag = _own_tag(request, pk)
+    linked = _linked_pks(tag)
+    services.annotation_delete(annotation=tag)
+    return _changed(
+        request,
+        tag,
+        span=(tag.start, tag.end),
+        remove=[tag.pk],
+        replace=sorted(linked),
+        deleted=tag,
+    )
+
+
+@require_POST
+def annotation_restore(request: HttpRequest, pk: int) -> HttpResponse:
+    tag = get_object_or_404(
+        Annotation.objects.filter(owner=request.user, deleted_at__isnull=False).select_related(
+            "label", "article"
+        ),
+        pk=pk,
+    )
+    services.annotation_restore(annotation=tag)
+    return _changed(
+        request, tag, span=(tag.start, tag.end), insert=[tag.pk], replace=sorted(_linked_pks(tag))
+    )
+
+
+@require_POST
+def relation_create(request: HttpRequest, pk: int) -> HttpResponse:
+    tag = _own_tag(request, pk)
+    target_pk = request.POST.get("to", "")
+    if not target_pk.isdigit():
+        return _refused("Choose a tag to link to.", 400)
+    target = _own_tag(request, int(target_pk))
+    try:
+        services.relation_create(
+            from_annotation=tag,
+            to_annotation=target,
+            type=request.POST.get("type", Relation.Type.ATTRIBUTED_TO),
+        )
+    except services.AnnotationError as exc:
+        return _refused(str(exc))
+    return _changed(request, tag, replace=sorted({tag.pk, target.pk}))
+
+
+@require_POST
+def relation_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    relation = get_object_or_404(
+        Relation.objects.filter(
+            from_annotation__owner=request.user, from_annotation__deleted_at__isnull=True
+        ).select_related("from_annotation__label", "from_annotation__article"),
+        pk=pk,
+    )
+    tag, other_pk = relation.from_annotation, relation.to_annotation_id
+    services.relation_delete(relation=relation)
+    return _changed(request, tag, replace=sorted({tag.pk, other_pk}))
+
+
+def _linked_pks(tag: Annotation) -> set[int]:
+    pairs = Relation.objects.filter(Q(from_annotation=tag) | Q(to_annotation=tag)).values_list(
+        "from_annotation", "to_annotation"
+    )
+    return {pk for pair in pairs for pk in pair} - {tag.pk}
+
+
+def _changed(
+    request: HttpRequest,
+    tag: Annotation,
+    *,
+    span: tuple[int, int] | None = None,
+    insert: list[int] = (),
+    remove: list[int] = (),
+    replace: list[int] = (),
+    deleted: Annotation | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """Only what changed: the touched text blocks, sidebar rows, counters and the editor."""
+    article, owner = tag.article, request.user
+    rows = {row.pk: row for row in workbench.rows_with_links(owner, [*insert, *replace])}
+    workbench.set_blocks(article, list(rows.values()))
+    inserts = []
+    for pk in insert:
+        if pk in rows:
+            before = workbench.next_row_pk(tag) if pk == tag.pk else None
+            inserts.append((rows[pk], before))
+    labels = workbench.codebook_labels()
+    by_label, by_category = workbench.counts(article, owner, labels)
+    context = {
+        "blocks_html": workbench.blocks_html(article, owner, *span) if span else "",
+        "inserts": inserts,
+        "removes": remove,
+        "replaces": [rows[pk] for pk in replace if pk in rows],
+        "label_counts": [(label, by_label.get(label.pk, 0)) for label in labels],
+        "category_counts": [(value, by_category.get(value, 0)) for value, _ in Category.choices],
+        "deleted": deleted,
+        "editor": None if deleted else _editor_context(tag),
+    }
+    response = TemplateResponse(request, "annotations/_changes.html", context, status=status)
+    response["HX-Trigger"] = json.dumps({"tag-saved": {"id": tag.pk, "deleted": bool(deleted)}})
+    return response
+
+
+def _editor_context(tag: Annotation) -> dict:
+    (row,) = workbench.rows_with_links(tag.owner_id, [tag.pk])
+    labels = workbench.codebook_labels()
+    linked = {other.pk for _, other in row.links_out}
+    sources = []
+    if tag.label.category == Category.CLAIM:
+        sources = [
+            t
+            for t in Annotation.objects.for_user(tag.owner_id)
+            .filter(article_id=tag.article_id, label__category=Category.SOURCE)
+            .order_by("start")
+            if t.pk not in linked
+        ]
+    return {"tag": tag, "row": row, "labels": labels, "link_choices": sources}

@@ -1,0 +1,184 @@
+"""What the workbench shows: the text with entity and tag layers, and the tag sidebar.
+
+Reads only; every function issues a fixed number of queries, whatever the number of tags.
+"""
+
+from bisect import bisect_right
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+
+from annotations.models import Annotation, Category, Codebook, Label, Relation
+from newsdesk import highlight, reader
+from newsdesk.models import Article, EntityMention
+
+
+@dataclass
+class TagRow:
+    """A tag as the sidebar and the editor show it."""
+
+    pk: int
+    start: int
+    end: int
+    quote: str
+    label: Label
+    attributes: dict
+    note: str
+    block: int = 0
+    links_out: list[tuple[Relation, "TagRow"]] = field(default_factory=list)
+    links_in: list[tuple[Relation, "TagRow"]] = field(default_factory=list)
+
+    @property
+    def category(self) -> str:
+        return self.label.category
+
+    @property
+    def snippet(self) -> str:
+        quote = " ".join(self.quote.split())
+        return quote if len(quote) <= 90 else quote[:89] + "…"
+
+
+def codebook_labels() -> list[Label]:
+    codebook = Codebook.objects.filter(is_default=True).first()
+    return list(codebook.labels.all()) if codebook else []
+
+
+def tag_rows(article: Article, owner, *, lo: int = 0, hi: int | None = None) -> list[TagRow]:
+    """The owner's live tags in the article (only those touching [lo, hi) when given)."""
+    tags = Annotation.objects.for_user(owner).filter(article=article).select_related("label")
+    if lo or hi is not None:
+        tags = tags.filter(start__lt=len(article.text) if hi is None else hi, end__gt=lo)
+    return [
+        TagRow(t.pk, t.start, t.end, t.quote, t.label, t.attributes, t.note)
+        for t in tags.order_by("start", "-end", "pk")
+    ]
+
+
+def attach_links(rows: list[TagRow]) -> None:
+    """Fill in each row's links, in one query for all rows."""
+    by_pk = {row.pk: row for row in rows}
+    relations = Relation.objects.filter(
+        from_annotation__in=by_pk, to_annotation__in=by_pk
+    ).order_by("pk")
+    for relation in relations:
+        source, target = by_pk[relation.from_annotation_id], by_pk[relation.to_annotation_id]
+        source.links_out.append((relation, target))
+        target.links_in.append((relation, source))
+
+
+def rows_with_links(owner, pks: list[int]) -> list[TagRow]:
+    """Sidebar rows for a few tags, each with all of its links to live tags."""
+    tags = {
+        t.pk: t
+        for t in Annotation.objects.for_user(owner).filter(pk__in=pks).select_related("label")
+    }
+    relations = list(
+        Relation.objects.filter(Q(from_annotation__in=tags) | Q(to_annotation__in=tags))
+        .filter(from_annotation__deleted_at__isnull=True, to_annotation__deleted_at__isnull=True)
+        .select_related("from_annotation__label", "to_annotation__label")
+        .order_by("pk")
+    )
+    for relation in relations:
+        tags.setdefault(relation.from_annotation_id, relation.from_annotation)
+        tags.setdefault(relation.to_annotation_id, relation.to_annotation)
+    rows = {
+        pk: TagRow(t.pk, t.start, t.end, t.quote, t.label, t.attributes, t.note)
+        for pk, t in tags.items()
+    }
+    for relation in relations:
+        source, target = rows[relation.from_annotation_id], rows[relation.to_annotation_id]
+        source.links_out.append((relation, target))
+        target.links_in.append((relation, source))
+    return [rows[pk] for pk in pks if pk in rows]
+
+
+def tag_spans(rows: list[TagRow]) -> list[highlight.Span]:
+    return [
+        highlight.Span(
+            start=row.start,
+            end=row.end,
+            layer="tags",
+            ref=str(row.pk),
+            css=f"tag tag-{row.category}",
+            title=row.label.name,
+        )
+        for row in rows
+    ]
+
+
+def mention_spans(article: Article, lo: int, hi: int) -> list[highlight.Span]:
+    rows = [
+        reader.MentionRow(*values)
+        for values in EntityMention.objects.filter(article=article, start__lt=hi, end__gt=lo)
+        .order_by("start")
+        .values_list("start", "end", "label", "entity_id", "text")
+    ]
+    return reader.entity_spans(rows)
+
+
+def blocks_html(article: Article, owner, start: int, end: int) -> str:
+    """Out-of-band swaps for the blocks that [start, end) touches, with every layer."""
+    block_list = highlight.blocks(article.text)
+    indexes = highlight.blocks_between(block_list, start, end)
+    lo, hi = block_list[indexes[0]][0], block_list[indexes[-1]][1]
+    rows = tag_rows(article, owner, lo=lo, hi=hi)
+    spans = mention_spans(article, lo, hi) + tag_spans(rows)
+    return highlight.render_blocks(article.text, spans, block_list, indexes, oob=True)
+
+
+def full_text_html(article: Article, mention_rows, rows: list[TagRow]) -> str:
+    block_list = highlight.blocks(article.text)
+    spans = reader.entity_spans(mention_rows) + tag_spans(rows)
+    return highlight.render_blocks(article.text, spans, block_list)
+
+
+def set_blocks(article: Article, rows: list[TagRow]) -> None:
+    block_starts = [b[0] for b in highlight.blocks(article.text)]
+    for row in rows:
+        row.block = max(bisect_right(block_starts, row.start) - 1, 0)
+
+
+def grouped(rows: list[TagRow]) -> list[tuple[str, str, list[TagRow]]]:
+    by_category = defaultdict(list)
+    for row in rows:
+        by_category[row.category].append(row)
+    return [(value, name, by_category[value]) for value, name in Category.choices]
+
+
+def label_counts(rows: list[TagRow]) -> Counter:
+    return Counter(row.label.pk for row in rows)
+
+
+def next_row_pk(annotation: Annotation) -> int | None:
+    """The tag after this one in its category's list, to insert the sidebar row before."""
+    following = (
+        Annotation.objects.for_user(annotation.owner_id)
+        .filter(article_id=annotation.article_id, label__category=annotation.label.category)
+        .filter(
+            Q(start__gt=annotation.start)
+            | Q(start=annotation.start, end__lt=annotation.end)
+            | Q(start=annotation.start, end=annotation.end, pk__gt=annotation.pk)
+        )
+        .exclude(pk=annotation.pk)
+        .order_by("start", "-end", "pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return following
+
+
+def counts(article: Article, owner, labels: list[Label]) -> tuple[dict[int, int], dict[str, int]]:
+    by_label = Counter(
+        dict(
+            Annotation.objects.for_user(owner)
+            .filter(article=article)
+            .values("label")
+            .annotate(n=Count("pk"))
+            .values_list("label", "n")
+        )
+    )
+    by_category = Counter()
+    for label in labels:
+        by_category[label.category] += by_label[label.pk]
+    return dict(by_label), dict(by_category)
