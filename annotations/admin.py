@@ -1,0 +1,103 @@
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+
+from annotations import schema
+from annotations.models import Annotation, Category, Codebook, Label, Relation
+
+
+class LabelInline(admin.TabularInline):
+    model = Label
+    fields = ["position", "category", "name", "colour", "shortcut", "guideline"]
+    extra = 0
+
+
+@admin.register(Codebook)
+class CodebookAdmin(admin.ModelAdmin):
+    list_display = ["name", "is_default"]
+    inlines = [LabelInline]
+
+
+class LabelForm(forms.ModelForm):
+    class Meta:
+        model = Label
+        fields = "__all__"
+
+    def clean_attribute_schema(self):
+        value = self.cleaned_data["attribute_schema"]
+        try:
+            schema.check_schema(value)
+        except schema.SchemaError as exc:
+            raise ValidationError(str(exc)) from None
+        return value
+
+
+@admin.register(Label)
+class LabelAdmin(admin.ModelAdmin):
+    list_display = ["name", "category", "codebook", "shortcut", "colour", "position"]
+    list_filter = ["codebook", "category"]
+    list_select_related = ["codebook"]
+    search_fields = ["name", "guideline"]
+    form = LabelForm
+
+
+class CategoryFilter(admin.SimpleListFilter):
+    title = "category"
+    parameter_name = "category"
+
+    def lookups(self, request, model_admin):
+        return Category.choices
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(label__category=self.value())
+        return queryset
+
+
+class DeletedFilter(admin.SimpleListFilter):
+    title = "deleted"
+    parameter_name = "deleted"
+
+    def lookups(self, request, model_admin):
+        return [("no", "Live"), ("yes", "Deleted (can be undone)")]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(deleted_at__isnull=self.value() == "no")
+        return queryset
+
+
+@admin.register(Annotation)
+class AnnotationAdmin(admin.ModelAdmin):
+    list_display = [
+        "quote_short",
+        "label",
+        "owner",
+        "article",
+        "start",
+        "end",
+        "origin",
+        "updated_at",
+    ]
+    list_filter = ["owner", "label", CategoryFilter, "origin", DeletedFilter, "article"]
+    list_select_related = ["label", "owner", "article"]
+    search_fields = ["quote", "note", "article__title"]
+    raw_id_fields = ["article", "owner"]
+    readonly_fields = ["start", "end", "quote", "prefix", "suffix", "created_at", "updated_at"]
+    date_hierarchy = "created_at"
+
+    @admin.display(description="quote", ordering="quote")
+    def quote_short(self, obj):
+        return obj.quote if len(obj.quote) <= 80 else obj.quote[:79] + "…"
+
+    def has_add_permission(self, request):
+        # A tag's offsets are checked against the text: tags are made on the workbench.
+        return False
+
+
+@admin.register(Relation)
+class RelationAdmin(admin.ModelAdmin):
+    list_display = ["from_annotation", "type", "to_annotation", "created_at"]
+    list_filter = ["type"]
+    list_select_related = ["from_annotation__label", "to_annotation__label"]
+    raw_id_fields = ["from_annotation", "to_annotation"]
