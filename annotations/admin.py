@@ -21,7 +21,16 @@ class CodebookAdmin(admin.ModelAdmin):
 class LabelForm(forms.ModelForm):
     class Meta:
         model = Label
-        fields = "__all__"
+        fields = [
+            "codebook",
+            "category",
+            "name",
+            "colour",
+            "shortcut",
+            "guideline",
+            "attribute_schema",
+            "position",
+        ]
 
     def clean_attribute_schema(self):
         value = self.cleaned_data["attribute_schema"]
