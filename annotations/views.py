@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
 from annotations import services, workbench
@@ -39,7 +40,7 @@ def article_workbench(request: HttpRequest, article_pk: int) -> HttpResponse:
         read_only = layer_owner != request.user
     labels = workbench.codebook_labels()
     mention_rows = reader.mention_rows(article)
-    rows = workbench.tag_rows(article, layer_owner)
+    rows = workbench.tag_rows(article, layer_owner, labels)
     workbench.attach_links(rows)
     workbench.set_blocks(article, rows)
     per_label = workbench.label_counts(rows)
@@ -57,7 +58,10 @@ def article_workbench(request: HttpRequest, article_pk: int) -> HttpResponse:
     context = {
         "article": article,
         "labels": [(label, per_label[label.pk]) for label in labels],
-        "groups": workbench.grouped(rows),
+        "groups": [
+            (value, name, len(group), mark_safe("".join(map(workbench.row_html, group))))
+            for value, name, group in workbench.grouped(rows)
+        ],
         "text_html": workbench.full_text_html(article, mention_rows, rows),
         "legend": reader.legend(mention_rows),
         "layer_owner": layer_owner,
@@ -71,7 +75,9 @@ def article_workbench(request: HttpRequest, article_pk: int) -> HttpResponse:
 @require_GET
 def annotation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     tag = _own_tag(request, pk)
-    return TemplateResponse(request, PAGE + "#editor", _editor_context(tag))
+    (row,) = workbench.rows_with_links(tag.article, request.user, [tag.pk])
+    context = _editor_context(tag, row, workbench.codebook_labels())
+    return TemplateResponse(request, PAGE + "#editor", context)
 
 
 @require_POST
@@ -207,33 +213,32 @@ def _changed(
 ) -> HttpResponse:
     """Only what changed: the touched text blocks, sidebar rows, counters and the editor."""
     article, owner = tag.article, request.user
-    rows = {row.pk: row for row in workbench.rows_with_links(owner, [*insert, *replace])}
-    workbench.set_blocks(article, list(rows.values()))
-    inserts = []
-    for pk in insert:
-        if pk in rows:
-            before = workbench.next_row_pk(tag) if pk == tag.pk else None
-            inserts.append((rows[pk], before))
+    rows = {row.pk: row for row in workbench.rows_with_links(article, owner, [*insert, *replace])}
+    inserts = [
+        (workbench.row_html(rows[pk]), workbench.next_row_pk(tag), rows[pk].category)
+        for pk in insert
+        if pk in rows
+    ]
     labels = workbench.codebook_labels()
     by_label, by_category = workbench.counts(article, owner, labels)
     context = {
-        "blocks_html": workbench.blocks_html(article, owner, *span) if span else "",
+        "blocks_html": workbench.blocks_html(article, owner, labels, *span) if span else "",
         "inserts": inserts,
         "removes": remove,
-        "replaces": [rows[pk] for pk in replace if pk in rows],
+        "replaces": [workbench.row_html(rows[pk], oob="true") for pk in replace if pk in rows],
         "label_counts": [(label, by_label.get(label.pk, 0)) for label in labels],
         "category_counts": [(value, by_category.get(value, 0)) for value, _ in Category.choices],
         "deleted": deleted,
-        "editor": None if deleted else _editor_context(tag),
+        "editor": None
+        if deleted or tag.pk not in rows
+        else _editor_context(tag, rows[tag.pk], labels),
     }
     response = TemplateResponse(request, "annotations/_changes.html", context, status=status)
     response["HX-Trigger"] = json.dumps({"tag-saved": {"id": tag.pk, "deleted": bool(deleted)}})
     return response
 
 
-def _editor_context(tag: Annotation) -> dict:
-    (row,) = workbench.rows_with_links(tag.owner_id, [tag.pk])
-    labels = workbench.codebook_labels()
+def _editor_context(tag: Annotation, row: workbench.TagRow, labels: list[Label]) -> dict:
     linked = {other.pk for _, other in row.links_out}
     sources = []
     if tag.label.category == Category.CLAIM:

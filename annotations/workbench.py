@@ -8,8 +8,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
-from annotations.models import Annotation, Category, Codebook, Label, Relation
+from annotations.models import Annotation, Category, Label, Relation
 from newsdesk import highlight, reader
 from newsdesk.models import Article, EntityMention
 
@@ -40,19 +42,29 @@ class TagRow:
 
 
 def codebook_labels() -> list[Label]:
-    codebook = Codebook.objects.filter(is_default=True).first()
-    return list(codebook.labels.all()) if codebook else []
+    return list(Label.objects.filter(codebook__is_default=True))
 
 
-def tag_rows(article: Article, owner, *, lo: int = 0, hi: int | None = None) -> list[TagRow]:
-    """The owner's live tags in the article (only those touching [lo, hi) when given)."""
-    tags = Annotation.objects.for_user(owner).filter(article=article).select_related("label")
+def tag_rows(
+    article: Article, owner, labels: list[Label], *, lo: int = 0, hi: int | None = None
+) -> list[TagRow]:
+    """The owner's live tags in the article (only those touching [lo, hi) when given).
+
+    Plain values, not model instances: the workbench reads up to thousands of these per page.
+    """
+    by_pk = {label.pk: label for label in labels}
+    tags = Annotation.objects.for_user(owner).filter(article=article)
     if lo or hi is not None:
         tags = tags.filter(start__lt=len(article.text) if hi is None else hi, end__gt=lo)
-    return [
-        TagRow(t.pk, t.start, t.end, t.quote, t.label, t.attributes, t.note)
-        for t in tags.order_by("start", "-end", "pk")
-    ]
+    rows = []
+    values = tags.order_by("start", "-end", "pk").values_list(
+        "pk", "start", "end", "quote", "label_id", "attributes", "note"
+    )
+    for pk, start, end, quote, label_id, attributes, note in values:
+        label = by_pk.get(label_id) or Label.objects.get(pk=label_id)
+        by_pk[label_id] = label
+        rows.append(TagRow(pk, start, end, quote, label, attributes, note))
+    return rows
 
 
 def attach_links(rows: list[TagRow]) -> None:
@@ -67,7 +79,7 @@ def attach_links(rows: list[TagRow]) -> None:
         target.links_in.append((relation, source))
 
 
-def rows_with_links(owner, pks: list[int]) -> list[TagRow]:
+def rows_with_links(article: Article, owner, pks: list[int]) -> list[TagRow]:
     """Sidebar rows for a few tags, each with all of its links to live tags."""
     tags = {
         t.pk: t
@@ -90,7 +102,50 @@ def rows_with_links(owner, pks: list[int]) -> list[TagRow]:
         source, target = rows[relation.from_annotation_id], rows[relation.to_annotation_id]
         source.links_out.append((relation, target))
         target.links_in.append((relation, source))
+    set_blocks(article, list(rows.values()))
     return [rows[pk] for pk in pks if pk in rows]
+
+
+def row_html(row: TagRow, oob: str = "") -> str:
+    """One sidebar row. Built in Python: a page may hold a thousand of them."""
+    links = [
+        format_html(
+            '<li>→ {} <a href="#blk-{}" data-tag-open="{}">{}</a></li>',
+            relation.get_type_display(),
+            other.block,
+            other.pk,
+            _clip(other.snippet, 48),
+        )
+        for relation, other in row.links_out
+    ] + [
+        format_html(
+            '<li>← {} <a href="#blk-{}" data-tag-open="{}">{}</a></li>',
+            other.label.name,
+            other.block,
+            other.pk,
+            _clip(other.snippet, 48),
+        )
+        for _, other in row.links_in
+    ]
+    return format_html(
+        '<li id="tag-row-{pk}" class="tag-row cat-{category}" data-tag="{pk}"{oob}>'
+        '<a href="#blk-{block}" class="tag-open" data-tag-open="{pk}">'
+        '<span class="row-label">{label}</span> <span class="row-quote">{snippet}</span></a>'
+        "{links}</li>",
+        pk=row.pk,
+        category=row.category,
+        oob=format_html(' hx-swap-oob="{}"', oob) if oob else "",
+        block=row.block,
+        label=row.label.name,
+        snippet=row.snippet,
+        links=format_html('<ul class="row-links">{}</ul>', mark_safe("".join(links)))
+        if links
+        else "",
+    )
+
+
+def _clip(text: str, size: int) -> str:
+    return text if len(text) <= size else text[: size - 1] + "…"
 
 
 def tag_spans(rows: list[TagRow]) -> list[highlight.Span]:
@@ -117,12 +172,12 @@ def mention_spans(article: Article, lo: int, hi: int) -> list[highlight.Span]:
     return reader.entity_spans(rows)
 
 
-def blocks_html(article: Article, owner, start: int, end: int) -> str:
+def blocks_html(article: Article, owner, labels: list[Label], start: int, end: int) -> str:
     """Out-of-band swaps for the blocks that [start, end) touches, with every layer."""
     block_list = highlight.blocks(article.text)
     indexes = highlight.blocks_between(block_list, start, end)
     lo, hi = block_list[indexes[0]][0], block_list[indexes[-1]][1]
-    rows = tag_rows(article, owner, lo=lo, hi=hi)
+    rows = tag_rows(article, owner, labels, lo=lo, hi=hi)
     spans = mention_spans(article, lo, hi) + tag_spans(rows)
     return highlight.render_blocks(article.text, spans, block_list, indexes, oob=True)
 
