@@ -2,9 +2,7 @@ from django import forms
 
 
 class AnnotationCreateForm(forms.Form):
-    label = forms.ModelChoiceField(
-        queryset=None, error_messages={"invalid_choice": "Unknown label."}
-    )
+    label = forms.TypedChoiceField(coerce=int, error_messages={"invalid_choice": "Unknown label."})
     start = forms.IntegerField(min_value=0)
     end = forms.IntegerField(min_value=1)
     quote = forms.CharField(strip=False, max_length=100_000)
@@ -14,7 +12,11 @@ class AnnotationCreateForm(forms.Form):
 
     def __init__(self, *args, labels, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["label"].queryset = labels
+        self.labels = {label.pk: label for label in labels}
+        self.fields["label"].choices = [(pk, label.name) for pk, label in self.labels.items()]
+
+    def clean_label(self):
+        return self.labels[self.cleaned_data["label"]]
 
     def clean_snap(self):
         return self.cleaned_data.get("snap") is not False

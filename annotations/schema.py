@@ -40,6 +40,8 @@ def clean(schema: list[dict], values: dict[str, Any]) -> dict[str, Any]:
     cleaned: dict[str, Any] = {}
     for name, item in known.items():
         value = values.get(name)
+        if isinstance(value, str):
+            value = value.strip()
         if value in (None, "", []):
             if item.get("required"):
                 raise SchemaError(f"{name} is required.")
@@ -53,9 +55,7 @@ def clean(schema: list[dict], values: dict[str, Any]) -> dict[str, Any]:
             value = [v for v in item["values"] if v in value]
         if kind == "bool" and not isinstance(value, bool):
             raise SchemaError(f"{name}: answer yes or no.")
-        if kind == "text":
-            if not isinstance(value, str) or len(value) > TEXT_LIMIT:
-                raise SchemaError(f"{name}: at most {TEXT_LIMIT} characters of text.")
-            value = value.strip()
+        if kind == "text" and (not isinstance(value, str) or len(value) > TEXT_LIMIT):
+            raise SchemaError(f"{name}: at most {TEXT_LIMIT} characters of text.")
         cleaned[name] = value
     return cleaned

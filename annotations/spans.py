@@ -29,6 +29,18 @@ def _is_word(char: str) -> bool:
     return char.isalnum() or char == "_" or unicodedata.category(char).startswith("M")
 
 
+_JOINER = "\u200d"
+
+
+def _extends(char: str) -> bool:
+    """Marks, emoji skin tones and variation selectors belong to the character before."""
+    return (
+        unicodedata.category(char).startswith("M")
+        or 0x1F3FB <= ord(char) <= 0x1F3FF
+        or char in "\ufe0e\ufe0f" + _JOINER
+    )
+
+
 def snap(text: str, start: int, end: int, *, words: bool = True) -> tuple[int, int]:
     """Trim spaces off both ends; with ``words``, widen a cut word to the whole word."""
     while start < end and text[start].isspace():
@@ -40,6 +52,11 @@ def snap(text: str, start: int, end: int, *, words: bool = True) -> tuple[int, i
             start -= 1
         while end < len(text) and _is_word(text[end - 1]) and _is_word(text[end]):
             end += 1
+    # Never cut a character from its accents, skin tone or emoji sequence.
+    while 0 < start < len(text) and (_extends(text[start]) or text[start - 1] == _JOINER):
+        start -= 1
+    while end < len(text) and (_extends(text[end]) or text[end - 1] == _JOINER):
+        end += 1
     if start >= end:
         raise SpanError("The selection holds only spaces.")
     return start, end

@@ -24,6 +24,11 @@ def _own_tag(request: HttpRequest, pk: int) -> Annotation:
     )
 
 
+def _int(value: str) -> int | None:
+    """A positive whole number from a form value, or None."""
+    return int(value) if value.isascii() and value.isdigit() else None
+
+
 def _refused(message: str, status: int = 422) -> HttpResponse:
     return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
 
@@ -34,14 +39,14 @@ def article_workbench(request: HttpRequest, article_pk: int) -> HttpResponse:
     layer_owner, read_only = request.user, False
     if layer := request.GET.get("layer"):
         # Reviewers may look at another annotator's layer, read-only; nobody else may.
-        if not request.user.is_staff or not layer.isdigit():
+        if not request.user.is_staff or _int(layer) is None:
             raise Http404
-        layer_owner = get_object_or_404(get_user_model(), pk=layer)
+        layer_owner = get_object_or_404(get_user_model(), pk=_int(layer))
         read_only = layer_owner != request.user
     labels = workbench.codebook_labels()
     mention_rows = reader.mention_rows(article)
     rows = workbench.tag_rows(article, layer_owner, labels)
-    workbench.attach_links(rows)
+    workbench.attach_links(article, layer_owner, rows)
     workbench.set_blocks(article, rows)
     per_label = workbench.label_counts(rows)
     annotators = []
@@ -83,9 +88,8 @@ def annotation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def annotation_create(request: HttpRequest, article_pk: int) -> HttpResponse:
     article = get_object_or_404(Article, pk=article_pk)
-    form = AnnotationCreateForm(
-        request.POST, labels=Label.objects.filter(codebook__is_default=True)
-    )
+    labels = workbench.codebook_labels()
+    form = AnnotationCreateForm(request.POST, labels=labels)
     if not form.is_valid():
         return _refused(form.first_error(), 400)
     data = form.cleaned_data
@@ -101,7 +105,9 @@ def annotation_create(request: HttpRequest, article_pk: int) -> HttpResponse:
         )
     except services.AnnotationError as exc:
         return _refused(str(exc))
-    return _changed(request, tag, span=(tag.start, tag.end), insert=[tag.pk], status=201)
+    return _changed(
+        request, tag, span=(tag.start, tag.end), insert=[tag.pk], status=201, labels=labels
+    )
 
 
 @require_POST
@@ -110,7 +116,9 @@ def annotation_update(request: HttpRequest, pk: int) -> HttpResponse:
     old_category = tag.label.category
     label = None
     if label_pk := request.POST.get("label"):
-        label = Label.objects.filter(codebook_id=tag.label.codebook_id, pk=label_pk).first()
+        label = _int(label_pk) and (
+            Label.objects.filter(codebook_id=tag.label.codebook_id, pk=_int(label_pk)).first()
+        )
         if label is None:
             return _refused("That label is not in this codebook.", 400)
     attributes = None
@@ -165,10 +173,10 @@ def annotation_restore(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def relation_create(request: HttpRequest, pk: int) -> HttpResponse:
     tag = _own_tag(request, pk)
-    target_pk = request.POST.get("to", "")
-    if not target_pk.isdigit():
+    target_pk = _int(request.POST.get("to", ""))
+    if target_pk is None:
         return _refused("Choose a tag to link to.", 400)
-    target = _own_tag(request, int(target_pk))
+    target = _own_tag(request, target_pk)
     try:
         services.relation_create(
             from_annotation=tag,
@@ -210,6 +218,7 @@ def _changed(
     replace: list[int] = (),
     deleted: Annotation | None = None,
     status: int = 200,
+    labels: list[Label] | None = None,
 ) -> HttpResponse:
     """Only what changed: the touched text blocks, sidebar rows, counters and the editor."""
     article, owner = tag.article, request.user
@@ -219,7 +228,7 @@ def _changed(
         for pk in insert
         if pk in rows
     ]
-    labels = workbench.codebook_labels()
+    labels = labels if labels is not None else workbench.codebook_labels()
     by_label, by_category = workbench.counts(article, owner, labels)
     context = {
         "blocks_html": workbench.blocks_html(article, owner, labels, *span) if span else "",
@@ -239,14 +248,7 @@ def _changed(
 
 
 def _editor_context(tag: Annotation, row: workbench.TagRow, labels: list[Label]) -> dict:
-    linked = {other.pk for _, other in row.links_out}
     sources = []
     if tag.label.category == Category.CLAIM:
-        sources = [
-            t
-            for t in Annotation.objects.for_user(tag.owner_id)
-            .filter(article_id=tag.article_id, label__category=Category.SOURCE)
-            .order_by("start")
-            if t.pk not in linked
-        ]
+        sources = workbench.nearby_sources(tag, exclude={other.pk for _, other in row.links_out})
     return {"tag": tag, "row": row, "labels": labels, "link_choices": sources}

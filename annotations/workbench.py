@@ -8,7 +8,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
-from django.utils.html import format_html
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from annotations.models import Annotation, Category, Label, Relation
@@ -67,14 +67,17 @@ def tag_rows(
     return rows
 
 
-def attach_links(rows: list[TagRow]) -> None:
+def attach_links(article: Article, owner, rows: list[TagRow]) -> None:
     """Fill in each row's links, in one query for all rows."""
     by_pk = {row.pk: row for row in rows}
     relations = Relation.objects.filter(
-        from_annotation__in=by_pk, to_annotation__in=by_pk
+        from_annotation__article=article, from_annotation__owner=owner
     ).order_by("pk")
     for relation in relations:
-        source, target = by_pk[relation.from_annotation_id], by_pk[relation.to_annotation_id]
+        source = by_pk.get(relation.from_annotation_id)
+        target = by_pk.get(relation.to_annotation_id)
+        if source is None or target is None:
+            continue  # one end is deleted
         source.links_out.append((relation, target))
         target.links_in.append((relation, source))
 
@@ -108,39 +111,21 @@ def rows_with_links(article: Article, owner, pks: list[int]) -> list[TagRow]:
 
 def row_html(row: TagRow, oob: str = "") -> str:
     """One sidebar row. Built in Python: a page may hold a thousand of them."""
-    links = [
-        format_html(
-            '<li>→ {} <a href="#blk-{}" data-tag-open="{}">{}</a></li>',
-            relation.get_type_display(),
-            other.block,
-            other.pk,
-            _clip(other.snippet, 48),
-        )
-        for relation, other in row.links_out
-    ] + [
-        format_html(
-            '<li>← {} <a href="#blk-{}" data-tag-open="{}">{}</a></li>',
-            other.label.name,
-            other.block,
-            other.pk,
-            _clip(other.snippet, 48),
-        )
-        for _, other in row.links_in
-    ]
-    return format_html(
-        '<li id="tag-row-{pk}" class="tag-row cat-{category}" data-tag="{pk}"{oob}>'
-        '<a href="#blk-{block}" class="tag-open" data-tag-open="{pk}">'
-        '<span class="row-label">{label}</span> <span class="row-quote">{snippet}</span></a>'
-        "{links}</li>",
-        pk=row.pk,
-        category=row.category,
-        oob=format_html(' hx-swap-oob="{}"', oob) if oob else "",
-        block=row.block,
-        label=row.label.name,
-        snippet=row.snippet,
-        links=format_html('<ul class="row-links">{}</ul>', mark_safe("".join(links)))
-        if links
-        else "",
+    links = "".join(
+        f'<li>{arrow} {escape(text)} <a href="#blk-{other.block}" data-tag-open="{other.pk}">'
+        f"{escape(_clip(other.snippet, 48))}</a></li>"
+        for arrow, text, other in [
+            *(("→", relation.get_type_display(), other) for relation, other in row.links_out),
+            *(("←", other.label.name, other) for _, other in row.links_in),
+        ]
+    )
+    return mark_safe(
+        f'<li id="tag-row-{row.pk}" class="tag-row cat-{row.category}" data-tag="{row.pk}"'
+        f"{f' hx-swap-oob={chr(34)}{escape(oob)}{chr(34)}' if oob else ''}>"
+        f'<a href="#blk-{row.block}" class="tag-open" data-tag-open="{row.pk}">'
+        f'<span class="row-label">{escape(row.label.name)}</span> '
+        f'<span class="row-quote">{escape(row.snippet)}</span></a>'
+        f"{f'<ul class={chr(34)}row-links{chr(34)}>{links}</ul>' if links else ''}</li>"
     )
 
 
@@ -237,3 +222,19 @@ def counts(article: Article, owner, labels: list[Label]) -> tuple[dict[int, int]
     for label in labels:
         by_category[label.category] += by_label[label.pk]
     return dict(by_label), dict(by_category)
+
+
+def nearby_sources(tag: Annotation, *, exclude: set[int], before: int = 8, after: int = 4):
+    """The source tags closest to a claim, in text order: a short list to link it to.
+
+    Attribution mostly comes just before or just after the claim; the list stays the
+    same length however many sources the article has.
+    """
+    sources = (
+        Annotation.objects.for_user(tag.owner_id)
+        .filter(article_id=tag.article_id, label__category=Category.SOURCE)
+        .exclude(pk__in=exclude)
+    )
+    earlier = sources.filter(start__lte=tag.start).order_by("-start", "pk")[:before]
+    later = sources.filter(start__gt=tag.start).order_by("start", "pk")[:after]
+    return sorted([*earlier, *later], key=lambda source: (source.start, source.pk))

@@ -11,6 +11,7 @@ it). Each block is an element with its start offset, so a change re-renders only
 blocks it touches, and the browser counts offsets within one block, not the document.
 """
 
+import functools
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
@@ -29,65 +30,13 @@ class Span:
     title: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Segment:
-    start: int
-    end: int
-    spans: tuple[Span, ...]
-
-
-def segments(length: int, spans: list[Span], lo: int = 0, hi: int | None = None) -> list[Segment]:
-    """Cut [lo, hi) at every span boundary; spans outside the text are an error.
-
-    Spans reaching outside [lo, hi) are clipped to it.
-    """
-    hi = length if hi is None else hi
-    for span in spans:
-        if not 0 <= span.start < span.end <= length:
-            raise ValueError(f"span [{span.start}, {span.end}) is outside [0, {length})")
-    spans = [s for s in spans if s.start < hi and s.end > lo]
-    inside = {p for s in spans for p in (s.start, s.end) if lo < p < hi}
-    cuts = sorted({lo, hi, *inside})
-    starting: dict[int, list[Span]] = {}
-    for span in spans:
-        starting.setdefault(span.start, []).append(span)
-    order = {id(span): n for n, span in enumerate(sorted(spans, key=lambda s: (s.start, -s.end)))}
-    result = []
-    active = [s for s in spans if s.start < lo]
-    for left, right in zip(cuts, cuts[1:], strict=False):
-        if left in starting:
-            active.extend(starting[left])
-            active.sort(key=lambda s: order[id(s)])
-        active = [s for s in active if s.end > left]
-        result.append(Segment(left, right, tuple(active)))
-    return result
-
-
-def render(text: str, spans: list[Span], lo: int = 0, hi: int | None = None) -> str:
-    parts = []
-    for segment in segments(len(text), spans, lo, hi):
-        chunk = escape(text[segment.start : segment.end], quote=False)
-        if not segment.spans:
-            parts.append(chunk)
-            continue
-        classes: dict[str, None] = {}
-        refs: dict[str, list[str]] = {}
-        titles: dict[str, None] = {}
-        for span in segment.spans:
-            classes.update(dict.fromkeys(span.css.split()))
-            refs.setdefault(span.layer, []).append(span.ref)
-            if span.title:
-                titles[span.title] = None
-        attrs = [f'class="{escape(" ".join(classes))}"']
-        attrs += [f'data-{layer}="{escape(" ".join(r))}"' for layer, r in refs.items()]
-        if titles:
-            attrs.append(f'title="{escape(", ".join(titles))}"')
-        parts.append(f"<span {' '.join(attrs)}>{chunk}</span>")
-    return "".join(parts)
-
-
+@functools.lru_cache(maxsize=64)
 def blocks(text: str) -> list[tuple[int, int]]:
-    """[start, end) of each block: a line or paragraph with the newlines that end it."""
+    """[start, end) of each block: a line or paragraph with the newlines that end it.
+
+    Cached: an article's text never changes, and every tag change needs its blocks.
+    Callers must not modify the list.
+    """
     if not text:
         return []
     ends = [match.end() for match in _AFTER_NEWLINES.finditer(text)]
@@ -115,20 +64,75 @@ def render_blocks(
     """The given blocks (all by default) as ``<span class="blk">`` elements.
 
     ``spans`` need only hold the spans that touch those blocks. With ``oob`` each block
-    carries ``hx-swap-oob`` so htmx swaps it in place.
+    carries ``hx-swap-oob`` so htmx swaps it in place. One sweep over the region: this
+    runs for every page view, over thousands of spans.
     """
     indexes = range(len(block_list)) if indexes is None else indexes
+    if not indexes:
+        return ""
+    lo, hi = block_list[indexes[0]][0], block_list[indexes[-1]][1]
+    for span in spans:
+        if not 0 <= span.start < span.end <= len(text):
+            raise ValueError(f"span [{span.start}, {span.end}) is outside [0, {len(text)})")
+    spans = sorted(
+        (s for s in spans if s.start < hi and s.end > lo), key=lambda s: (s.start, -s.end)
+    )
+    block_starts = {block_list[i][0]: i for i in indexes}
+    cuts = sorted(
+        {lo, hi, *block_starts, *(p for s in spans for p in (s.start, s.end) if lo < p < hi)}
+    )
     swap = ' hx-swap-oob="true"' if oob else ""
-    pending = sorted(spans, key=lambda s: s.start)
+    markup: dict[tuple[int, ...], str] = {}
+    parts: list[str] = []
+    active: list[tuple[int, Span]] = []
     position = 0
-    open_spans: list[Span] = []
-    parts = []
-    for index in indexes:
-        lo, hi = block_list[index]
-        while position < len(pending) and pending[position].start < hi:
-            open_spans.append(pending[position])
+    while position < len(spans) and spans[position].start <= lo:
+        active.append((position, spans[position]))
+        position += 1
+    for left, right in zip(cuts, cuts[1:], strict=False):
+        if left in block_starts:
+            if left != lo:
+                parts.append("</span>")
+            parts.append(f'<span class="blk" id="blk-{block_starts[left]}" data-o="{left}"{swap}>')
+        if any(span.end <= left for _, span in active):
+            active = [(n, span) for n, span in active if span.end > left]
+        while position < len(spans) and spans[position].start == left:
+            active.append((position, spans[position]))
             position += 1
-        open_spans = [s for s in open_spans if s.end > lo]
-        inner = render(text, [s for s in open_spans if s.start < hi], lo, hi)
-        parts.append(f'<span class="blk" id="blk-{index}" data-o="{lo}"{swap}>{inner}</span>')
+        chunk = text[left:right]
+        if "&" in chunk or "<" in chunk or ">" in chunk:
+            chunk = escape(chunk, quote=False)
+        if not active:
+            parts.append(chunk)
+            continue
+        key = tuple(n for n, _ in active)
+        if (opening := markup.get(key)) is None:
+            opening = markup[key] = _opening([span for _, span in active])
+        parts.append(f"{opening}{chunk}</span>")
+    parts.append("</span>")
     return "".join(parts)
+
+
+@functools.lru_cache(maxsize=4096)
+def _attr(value: str) -> str:
+    return escape(value)
+
+
+def _opening(spans: list[Span]) -> str:
+    if len(spans) == 1:  # the common case, kept fast
+        span = spans[0]
+        title = f' title="{_attr(span.title)}"' if span.title else ""
+        return f'<span class="{_attr(span.css)}" data-{span.layer}="{escape(span.ref)}"{title}>'
+    classes: dict[str, None] = {}
+    refs: dict[str, list[str]] = {}
+    titles: dict[str, None] = {}
+    for span in spans:
+        classes.update(dict.fromkeys(span.css.split()))
+        refs.setdefault(span.layer, []).append(span.ref)
+        if span.title:
+            titles[span.title] = None
+    attrs = [f'class="{escape(" ".join(classes))}"']
+    attrs += [f'data-{layer}="{escape(" ".join(r))}"' for layer, r in refs.items()]
+    if titles:
+        attrs.append(f'title="{escape(", ".join(titles))}"')
+    return f"<span {' '.join(attrs)}>"
