@@ -35,7 +35,9 @@ def attributes_from_post(schema: list[dict], data) -> dict:
         if item["kind"] == "multi":
             values[item["name"]] = data.getlist(key)
         elif item["kind"] == "bool":
-            values[item["name"]] = {"yes": True, "no": False}.get(data.get(key, ""))
+            answer = data.get(key, "")
+            # Anything but yes, no or empty goes on as it is, for the schema to refuse.
+            values[item["name"]] = {"yes": True, "no": False, "": None}.get(answer, answer)
         else:
             values[item["name"]] = data.get(key, "")
     return values

@@ -40,12 +40,7 @@ def annotation_create(
         values = schema.clean(label.attribute_schema, attributes or {})
     except (spans.SpanError, schema.SchemaError) as exc:
         raise AnnotationError(str(exc)) from None
-    if (
-        Annotation.objects.for_user(user)
-        .filter(article=article, label=label, start=start, end=end)
-        .exists()
-    ):
-        raise AnnotationError(f"You have already tagged “{text[start:end]}” as {label.name}.")
+    _refuse_twin(owner=user, article_id=article.pk, label=label, start=start, end=end)
     prefix, suffix = spans.context(text, start, end)
     return Annotation.objects.create(
         article=article,
@@ -62,6 +57,16 @@ def annotation_create(
     )
 
 
+def _refuse_twin(*, owner, article_id: int, label: Label, start: int, end: int, pk=None):
+    """The same words with the same label twice is always a slip."""
+    twins = Annotation.objects.for_user(owner).filter(
+        article_id=article_id, label=label, start=start, end=end
+    )
+    if twins.exclude(pk=pk).exists():
+        quote = twins.values_list("quote", flat=True).first()
+        raise AnnotationError(f"You have already tagged “{quote}” as {label.name}.")
+
+
 def annotation_update(
     *,
     annotation: Annotation,
@@ -72,21 +77,32 @@ def annotation_update(
     """Change a tag's label, attributes or note; values no longer in the schema are refused."""
     fields = ["updated_at"]
     new_label = label or annotation.label
-    if label is not None and label.pk != annotation.label_id:
+    relabel = label is not None and label.pk != annotation.label_id
+    if relabel:
         if label.codebook_id != annotation.label.codebook_id:
             raise AnnotationError("That label belongs to another codebook.")
-        annotation.label = label
-        fields.append("label")
+        _refuse_twin(
+            owner=annotation.owner_id,
+            article_id=annotation.article_id,
+            label=label,
+            start=annotation.start,
+            end=annotation.end,
+            pk=annotation.pk,
+        )
         if attributes is None:
             # Keep the values the new label also has.
             known = {item["name"] for item in new_label.attribute_schema}
             attributes = {k: v for k, v in annotation.attributes.items() if k in known}
     if attributes is not None:
         try:
-            annotation.attributes = schema.clean(new_label.attribute_schema, attributes)
+            cleaned = schema.clean(new_label.attribute_schema, attributes)
         except schema.SchemaError as exc:
             raise AnnotationError(str(exc)) from None
+        annotation.attributes = cleaned
         fields.append("attributes")
+    if relabel:
+        annotation.label = label
+        fields.append("label")
     if note is not None:
         annotation.note = note.strip()
         fields.append("note")
@@ -105,6 +121,14 @@ def annotation_delete(*, annotation: Annotation) -> Annotation:
 
 
 def annotation_restore(*, annotation: Annotation) -> Annotation:
+    _refuse_twin(
+        owner=annotation.owner_id,
+        article_id=annotation.article_id,
+        label=annotation.label,
+        start=annotation.start,
+        end=annotation.end,
+        pk=annotation.pk,
+    )
     annotation.deleted_at = None
     annotation.save(update_fields=["deleted_at", "updated_at"])
     return annotation
@@ -131,6 +155,8 @@ def relation_create(
         raise AnnotationError("Tags can only be linked within one article.")
     if from_annotation.pk == to_annotation.pk:
         raise AnnotationError("A tag cannot be linked to itself.")
+    if from_annotation.deleted_at or to_annotation.deleted_at:
+        raise AnnotationError("A deleted tag cannot be linked.")
     wanted = _RELATION_CATEGORIES[type]
     found = (from_annotation.label.category, to_annotation.label.category)
     if found != wanted:

@@ -26,7 +26,8 @@ def _own_tag(request: HttpRequest, pk: int) -> Annotation:
 
 def _int(value: str) -> int | None:
     """A positive whole number from a form value, or None."""
-    return int(value) if value.isascii() and value.isdigit() else None
+    number = int(value) if value.isascii() and value.isdigit() else 0
+    return number or None
 
 
 def _refused(message: str, status: int = 422) -> HttpResponse:
@@ -116,9 +117,9 @@ def annotation_update(request: HttpRequest, pk: int) -> HttpResponse:
     old_category = tag.label.category
     label = None
     if label_pk := request.POST.get("label"):
-        label = _int(label_pk) and (
-            Label.objects.filter(codebook_id=tag.label.codebook_id, pk=_int(label_pk)).first()
-        )
+        label_id = _int(label_pk)
+        if label_id is not None:
+            label = Label.objects.filter(codebook_id=tag.label.codebook_id, pk=label_id).first()
         if label is None:
             return _refused("That label is not in this codebook.", 400)
     attributes = None
@@ -164,7 +165,10 @@ def annotation_restore(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         pk=pk,
     )
-    services.annotation_restore(annotation=tag)
+    try:
+        services.annotation_restore(annotation=tag)
+    except services.AnnotationError as exc:
+        return _refused(str(exc))
     return _changed(
         request, tag, span=(tag.start, tag.end), insert=[tag.pk], replace=sorted(_linked_pks(tag))
     )
