@@ -127,11 +127,16 @@ def build(
         for s, e, label, name in mentions
     )
     labels = list(Label.objects.filter(codebook__is_default=True))
-    rows = []
+    rows, seen = [], set()
     for owner, count in [(user, tags), *((o, other_tags // len(others)) for o in others)]:
-        for _ in range(count):
+        made = 0
+        while made < count:
             start, end = random_span(rng, text)
             label = rng.choice(labels)
+            if (owner.pk, label.pk, start, end) in seen:
+                continue  # the same words and label twice is refused, as in the app
+            seen.add((owner.pk, label.pk, start, end))
+            made += 1
             prefix, suffix = spans.context(text, start, end)
             rows.append(
                 Annotation(

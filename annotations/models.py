@@ -99,10 +99,20 @@ class Annotation(models.Model):
 
     class Meta:
         ordering = ["article", "start", "-end", "pk"]
-        indexes = [models.Index(fields=["article", "owner", "start"])]
+        indexes = [
+            models.Index(fields=["article", "owner", "start"]),
+            # Counts per label come from this index alone, without reading the rows.
+            models.Index(fields=["article", "owner", "label", "deleted_at"]),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(start__gte=0), name="annotation_start_gte_0"),
             models.CheckConstraint(condition=Q(start__lt=F("end")), name="annotation_start_lt_end"),
+            # The same words with the same label twice is always a slip.
+            models.UniqueConstraint(
+                fields=["owner", "article", "label", "start", "end"],
+                condition=Q(deleted_at__isnull=True),
+                name="annotation_no_live_twin",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,5 +1,6 @@
 """Writes on the coding side. Every function checks its input and saves nothing on error."""
 
+from contextlib import contextmanager
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -40,31 +41,30 @@ def annotation_create(
         values = schema.clean(label.attribute_schema, attributes or {})
     except (spans.SpanError, schema.SchemaError) as exc:
         raise AnnotationError(str(exc)) from None
-    _refuse_twin(owner=user, article_id=article.pk, label=label, start=start, end=end)
     prefix, suffix = spans.context(text, start, end)
-    return Annotation.objects.create(
-        article=article,
-        owner=user,
-        label=label,
-        start=start,
-        end=end,
-        quote=text[start:end],
-        prefix=prefix,
-        suffix=suffix,
-        attributes=values,
-        note=note.strip(),
-        origin=origin,
-    )
+    with _no_twin(label, text[start:end]), transaction.atomic():
+        return Annotation.objects.create(
+            article=article,
+            owner=user,
+            label=label,
+            start=start,
+            end=end,
+            quote=text[start:end],
+            prefix=prefix,
+            suffix=suffix,
+            attributes=values,
+            note=note.strip(),
+            origin=origin,
+        )
 
 
-def _refuse_twin(*, owner, article_id: int, label: Label, start: int, end: int, pk=None):
-    """The same words with the same label twice is always a slip."""
-    twins = Annotation.objects.for_user(owner).filter(
-        article_id=article_id, label=label, start=start, end=end
-    )
-    if twins.exclude(pk=pk).exists():
-        quote = twins.values_list("quote", flat=True).first()
-        raise AnnotationError(f"You have already tagged “{quote}” as {label.name}.")
+@contextmanager
+def _no_twin(label: Label, quote: str):
+    """The database refuses a second live tag on the same words with the same label."""
+    try:
+        yield
+    except IntegrityError:
+        raise AnnotationError(f"You have already tagged “{quote}” as {label.name}.") from None
 
 
 def annotation_update(
@@ -81,14 +81,6 @@ def annotation_update(
     if relabel:
         if label.codebook_id != annotation.label.codebook_id:
             raise AnnotationError("That label belongs to another codebook.")
-        _refuse_twin(
-            owner=annotation.owner_id,
-            article_id=annotation.article_id,
-            label=label,
-            start=annotation.start,
-            end=annotation.end,
-            pk=annotation.pk,
-        )
         if attributes is None:
             # Keep the values the new label also has.
             known = {item["name"] for item in new_label.attribute_schema}
@@ -106,10 +98,14 @@ def annotation_update(
     if note is not None:
         annotation.note = note.strip()
         fields.append("note")
-    with transaction.atomic():
-        annotation.save(update_fields=fields)
-        if "label" in fields:
-            _drop_relations_that_no_longer_fit(annotation)
+    try:
+        with _no_twin(new_label, annotation.quote), transaction.atomic():
+            annotation.save(update_fields=fields)
+            if "label" in fields:
+                _drop_relations_that_no_longer_fit(annotation)
+    except AnnotationError:
+        annotation.refresh_from_db()
+        raise
     return annotation
 
 
@@ -121,16 +117,13 @@ def annotation_delete(*, annotation: Annotation) -> Annotation:
 
 
 def annotation_restore(*, annotation: Annotation) -> Annotation:
-    _refuse_twin(
-        owner=annotation.owner_id,
-        article_id=annotation.article_id,
-        label=annotation.label,
-        start=annotation.start,
-        end=annotation.end,
-        pk=annotation.pk,
-    )
     annotation.deleted_at = None
-    annotation.save(update_fields=["deleted_at", "updated_at"])
+    try:
+        with _no_twin(annotation.label, annotation.quote), transaction.atomic():
+            annotation.save(update_fields=["deleted_at", "updated_at"])
+    except AnnotationError:
+        annotation.refresh_from_db()
+        raise
     return annotation
 
 

@@ -107,7 +107,13 @@ def annotation_create(request: HttpRequest, article_pk: int) -> HttpResponse:
     except services.AnnotationError as exc:
         return _refused(str(exc))
     return _changed(
-        request, tag, span=(tag.start, tag.end), insert=[tag.pk], status=201, labels=labels
+        request,
+        tag,
+        span=(tag.start, tag.end),
+        insert=[tag.pk],
+        status=201,
+        labels=labels,
+        fresh=True,
     )
 
 
@@ -223,10 +229,16 @@ def _changed(
     deleted: Annotation | None = None,
     status: int = 200,
     labels: list[Label] | None = None,
+    fresh: bool = False,
 ) -> HttpResponse:
     """Only what changed: the touched text blocks, sidebar rows, counters and the editor."""
     article, owner = tag.article, request.user
-    rows = {row.pk: row for row in workbench.rows_with_links(article, owner, [*insert, *replace])}
+    if fresh:
+        rows = {tag.pk: workbench.fresh_row(article, tag)}
+    else:
+        rows = {
+            row.pk: row for row in workbench.rows_with_links(article, owner, [*insert, *replace])
+        }
     inserts = [
         (workbench.row_html(rows[pk]), workbench.next_row_pk(tag), rows[pk].category)
         for pk in insert

@@ -82,6 +82,13 @@ def attach_links(article: Article, owner, rows: list[TagRow]) -> None:
         target.links_in.append((relation, source))
 
 
+def fresh_row(article: Article, tag: Annotation) -> TagRow:
+    """The row of a tag just made: it has no links yet, so nothing needs reading."""
+    row = TagRow(tag.pk, tag.start, tag.end, tag.quote, tag.label, tag.attributes, tag.note)
+    set_blocks(article, [row])
+    return row
+
+
 def rows_with_links(article: Article, owner, pks: list[int]) -> list[TagRow]:
     """Sidebar rows for a few tags, each with all of its links to live tags."""
     tags = {
@@ -224,17 +231,26 @@ def counts(article: Article, owner, labels: list[Label]) -> tuple[dict[int, int]
     return dict(by_label), dict(by_category)
 
 
-def nearby_sources(tag: Annotation, *, exclude: set[int], before: int = 8, after: int = 4):
+def nearby_sources(
+    tag: Annotation, *, exclude: set[int], before: int = 8, after: int = 4, reach: int = 5_000
+):
     """The source tags closest to a claim, in text order: a short list to link it to.
 
-    Attribution mostly comes just before or just after the claim; the list stays the
-    same length however many sources the article has.
+    Attribution mostly comes just before or just after the claim, so one query reads the
+    sources within ``reach`` characters: the list costs the same however long the article.
     """
-    sources = (
+    window = (
         Annotation.objects.for_user(tag.owner_id)
-        .filter(article_id=tag.article_id, label__category=Category.SOURCE)
+        .filter(
+            article_id=tag.article_id,
+            label__category=Category.SOURCE,
+            start__gte=tag.start - reach,
+            start__lte=tag.end + reach,
+        )
         .exclude(pk__in=exclude)
+        .order_by("start", "pk")
     )
-    earlier = sources.filter(start__lte=tag.start).order_by("-start", "pk")[:before]
-    later = sources.filter(start__gt=tag.start).order_by("start", "pk")[:after]
-    return sorted([*earlier, *later], key=lambda source: (source.start, source.pk))
+    sources = list(window)
+    earlier = [s for s in sources if s.start <= tag.start][-before:]
+    later = [s for s in sources if s.start > tag.start][:after]
+    return earlier + later
