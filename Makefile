@@ -5,7 +5,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint worker bench clean
+.PHONY: run test lint worker bench bench-browser clean
 
 # Newest Python >= 3.12: on PATH first, then pyenv's installed versions.
 $(PY):
@@ -49,6 +49,9 @@ test: lint
 
 bench: $(STAMP)
 	$(PY) manage.py bench
+
+bench-browser: $(STAMP)
+	$(PY) manage.py bench_browser
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache test-output
