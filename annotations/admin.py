@@ -76,8 +76,25 @@ class DeletedFilter(admin.SimpleListFilter):
         return queryset
 
 
+class AnnotationForm(forms.ModelForm):
+    class Meta:
+        model = Annotation
+        fields = ["article", "owner", "label", "attributes", "note", "origin", "deleted_at"]
+
+    def clean(self):
+        data = super().clean()
+        label = data.get("label")
+        if label is not None and "attributes" in data:
+            try:
+                data["attributes"] = schema.clean(label.attribute_schema, data["attributes"] or {})
+            except schema.SchemaError as exc:
+                self.add_error("attributes", str(exc))
+        return data
+
+
 @admin.register(Annotation)
 class AnnotationAdmin(admin.ModelAdmin):
+    form = AnnotationForm
     list_display = [
         "quote_short",
         "label",
@@ -98,6 +115,10 @@ class AnnotationAdmin(admin.ModelAdmin):
     @admin.display(description="quote", ordering="quote")
     def quote_short(self, obj):
         return obj.quote if len(obj.quote) <= 80 else obj.quote[:79] + "…"
+
+    @admin.display(boolean=True, ordering="deleted_at")
+    def live(self, obj):
+        return obj.deleted_at is None
 
     def has_add_permission(self, request):
         # A tag's offsets are checked against the text: tags are made on the workbench.

@@ -1005,3 +1005,42 @@ def test_a_link_to_alices_tag_in_another_article_is_refused(
     assert response.status_code == 422
     assert response.content.decode() == "Tags can only be linked within one article."
     assert Relation.objects.count() == 0
+
+
+def test_the_admin_refuses_an_attribute_value_outside_the_schema(client, staff, source_tag):
+    client.force_login(staff)
+    url = reverse("admin:annotations_annotation_change", args=[source_tag.pk])
+    response = client.post(
+        url,
+        {
+            "article": source_tag.article_id,
+            "owner": source_tag.owner_id,
+            "label": source_tag.label_id,
+            "attributes": '{"identification": "rumoured"}',
+            "note": "",
+            "origin": "manual",
+        },
+    )
+    assert response.status_code == 200
+    assert "is not one of named, partially identified, anonymous" in response.content.decode()
+    source_tag.refresh_from_db()
+    assert source_tag.attributes == {}
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "admin:annotations_annotation_changelist",
+        "admin:annotations_label_changelist",
+        "admin:annotations_codebook_changelist",
+        "admin:annotations_relation_changelist",
+    ],
+)
+def test_staff_see_the_coding_lists_in_the_admin(client, staff, source_tag, name):
+    client.force_login(staff)
+    assert client.get(reverse(name)).status_code == 200
+    filtered = client.get(
+        reverse("admin:annotations_annotation_changelist"),
+        {"category": "source", "owner__id__exact": source_tag.owner_id},
+    )
+    assert source_tag.quote[:20] in filtered.content.decode()
