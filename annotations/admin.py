@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 
 from annotations import schema
-from annotations.models import Annotation, Category, Codebook, Label, Relation
+from annotations.models import RESERVED_KEYS, Annotation, Category, Codebook, Label, Relation
 
 
 class LabelInline(admin.TabularInline):
@@ -31,6 +31,15 @@ class LabelForm(forms.ModelForm):
             "attribute_schema",
             "position",
         ]
+
+    def clean_shortcut(self):
+        key = self.cleaned_data["shortcut"].lower()
+        if key and (key in RESERVED_KEYS or not key.isalpha()):
+            raise ValidationError(
+                f"Use a letter other than {', '.join(sorted(RESERVED_KEYS))}: "
+                "those move between tags and undo."
+            )
+        return key
 
     def clean_attribute_schema(self):
         value = self.cleaned_data["attribute_schema"]

@@ -11,6 +11,10 @@ class Category(models.TextChoices):
     FRAMING = "framing", "Framing"
 
 
+# Keys the workbench keeps for itself (static/js/workbench.js): never a label's shortcut.
+RESERVED_KEYS = frozenset("jku")
+
+
 class Codebook(models.Model):
     name = models.CharField(max_length=200, unique=True)
     description = models.TextField(blank=True)
@@ -36,7 +40,9 @@ class Label(models.Model):
     name = models.CharField(max_length=100)
     colour = models.CharField(max_length=7, help_text="#rrggbb, used for the label chip.")
     shortcut = models.CharField(
-        max_length=1, blank=True, help_text="One letter; j, k and x are kept for navigation."
+        max_length=1,
+        blank=True,
+        help_text="One letter; j, k and u are kept for moving between tags and undo.",
     )
     guideline = models.TextField(blank=True)
     # Which attributes a tag with this label has; see annotations/schema.py.

@@ -1,4 +1,5 @@
 import json
+import random
 import re
 from html.parser import HTMLParser
 
@@ -7,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from annotations import services, spans
+from annotations import benchmark, services, spans
 from annotations.models import Annotation, Category, Codebook, Label, Relation
 
 from .conftest import CLAIM_QUOTE, SOURCE_QUOTE
@@ -1044,3 +1045,51 @@ def test_staff_see_the_coding_lists_in_the_admin(client, staff, source_tag, name
         {"category": "source", "owner__id__exact": source_tag.owner_id},
     )
     assert source_tag.quote[:20] in filtered.content.decode()
+
+
+def test_the_admin_refuses_a_shortcut_the_workbench_keeps(client, staff, source_label):
+    client.force_login(staff)
+    url = reverse("admin:annotations_label_change", args=[source_label.pk])
+    response = client.post(
+        url,
+        {
+            "codebook": source_label.codebook_id,
+            "category": "source",
+            "name": source_label.name,
+            "colour": source_label.colour,
+            "shortcut": "j",
+            "guideline": "",
+            "attribute_schema": json.dumps(source_label.attribute_schema),
+            "position": 0,
+        },
+    )
+    assert response.status_code == 200
+    assert "Use a letter other than j, k, u" in response.content.decode()
+    source_label.refresh_from_db()
+    assert source_label.shortcut == "s"
+
+
+def request_on_corpus(client, corpus, path: str):
+    article = corpus.article
+    if path == "workbench":
+        return client.get(reverse("annotations:workbench", args=[article.pk]))
+    start, end = benchmark.random_span(random.Random(1), article.text)
+    claim = next(label for label in corpus.labels if label.category == "claim")
+    return client.post(
+        reverse("annotations:annotation-create", args=[article.pk]),
+        {"label": claim.pk, "start": start, "end": end, "quote": article.text[start:end]},
+        headers=HTMX,
+    )
+
+
+@pytest.mark.parametrize("path", ["workbench", "create"])
+def test_query_counts_are_the_same_for_10_and_1000_tags(client, path):
+    counts = []
+    for tags in (10, 1_000):
+        corpus = benchmark.build(length=20_000, tags=tags, other_tags=tags, seed=tags)
+        client.force_login(corpus.user)
+        client.get(reverse("annotations:workbench", args=[corpus.article.pk]))  # warm up
+        response, queries = count_queries(lambda c=corpus: request_on_corpus(client, c, path))
+        assert response.status_code in (200, 201), response.content
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
