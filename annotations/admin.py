@@ -47,7 +47,36 @@ class LabelForm(forms.ModelForm):
             schema.check_schema(value)
         except schema.SchemaError as exc:
             raise ValidationError(str(exc)) from None
+        if self.instance.pk and (problems := self._values_in_use(value)):
+            raise ValidationError(problems)
         return value
+
+    def _values_in_use(self, new_schema: list[dict]) -> list[str]:
+        """Refuse removing values that live tags use; retiring them is the way."""
+        removed = schema.removed_values(self.instance.attribute_schema, new_schema)
+        if not removed:
+            return []
+        stored = (
+            Annotation.objects.live()
+            .filter(label=self.instance)
+            .values_list("attributes", flat=True)
+        )
+        counts = {(name, value): 0 for name, values in removed.items() for value in values}
+        for values in stored.iterator(chunk_size=2000):
+            for name, value in counts:
+                if schema.uses(values, name, value):
+                    counts[name, value] += 1
+        return [
+            (
+                f"{name}: {count} tag{'s' if count != 1 else ''} use “{value}”; "
+                "list it under “retired” instead of removing it."
+                if value is not None
+                else f"{name}: {count} tag{'s' if count != 1 else ''} have a value for it; "
+                "keep the attribute."
+            )
+            for (name, value), count in sorted(counts.items(), key=str)
+            if count
+        ]
 
 
 @admin.register(Label)
@@ -95,7 +124,12 @@ class AnnotationForm(forms.ModelForm):
         label = data.get("label")
         if label is not None and "attributes" in data:
             try:
-                data["attributes"] = schema.clean(label.attribute_schema, data["attributes"] or {})
+                same_label = self.instance.pk and self.instance.label_id == label.pk
+                data["attributes"] = schema.clean(
+                    label.attribute_schema,
+                    data["attributes"] or {},
+                    previous=self.instance.attributes if same_label else None,
+                )
             except schema.SchemaError as exc:
                 self.add_error("attributes", str(exc))
         return data

@@ -87,7 +87,11 @@ def annotation_update(
             attributes = {k: v for k, v in annotation.attributes.items() if k in known}
     if attributes is not None:
         try:
-            cleaned = schema.clean(new_label.attribute_schema, attributes)
+            cleaned = schema.clean(
+                new_label.attribute_schema,
+                attributes,
+                previous=None if relabel else annotation.attributes,
+            )
         except schema.SchemaError as exc:
             raise AnnotationError(str(exc)) from None
         annotation.attributes = cleaned

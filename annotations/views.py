@@ -12,7 +12,7 @@ from annotations import services, workbench
 from annotations.forms import AnnotationCreateForm, attributes_from_post
 from annotations.models import Annotation, Category, Label, Relation
 from newsdesk import reader
-from newsdesk.models import Article
+from newsdesk.models import Article, EntityMention
 
 PAGE = "annotations/workbench.html"
 
@@ -267,4 +267,18 @@ def _editor_context(tag: Annotation, row: workbench.TagRow, labels: list[Label])
     sources = []
     if tag.label.category == Category.CLAIM:
         sources = workbench.nearby_sources(tag, exclude={other.pk for _, other in row.links_out})
-    return {"tag": tag, "row": row, "labels": labels, "link_choices": sources}
+    entity_names = []
+    if any(item["kind"] == "entity" for item in tag.label.attribute_schema):
+        entity_names = (
+            EntityMention.objects.filter(article_id=tag.article_id, entity__isnull=False)
+            .order_by("entity__name")
+            .values_list("entity__name", flat=True)
+            .distinct()
+        )
+    return {
+        "tag": tag,
+        "row": row,
+        "labels": labels,
+        "link_choices": sources,
+        "entity_names": entity_names,
+    }

@@ -4,7 +4,15 @@ import importlib
 
 import pytest
 
-from annotations.schema import KINDS, TEXT_LIMIT, SchemaError, check_schema, clean
+from annotations.schema import (
+    KINDS,
+    TEXT_LIMIT,
+    SchemaError,
+    check_schema,
+    clean,
+    removed_values,
+    uses,
+)
 
 IDENTIFICATION = ["named", "partially identified", "anonymous"]
 SCHEMA = [
@@ -28,12 +36,15 @@ def required(kind: str) -> list[dict]:
 def test_a_schema_with_every_kind_is_accepted():
     check_schema(SCHEMA)
     check_schema([])
-    assert KINDS == ("choice", "multi", "bool", "text")
+    assert KINDS == ("choice", "multi", "bool", "text", "entity")
 
 
 def test_the_default_codebook_schemas_are_valid():
     migration = importlib.import_module("annotations.migrations.0002_default_codebook")
     for *_, attribute_schema in migration.DEFAULT_LABELS:
+        check_schema(attribute_schema)
+    news = importlib.import_module("annotations.migrations.0006_news_codebook")
+    for attribute_schema in [*news.NEWS_SCHEMAS.values(), *news.OLD_SCHEMAS.values()]:
         check_schema(attribute_schema)
 
 
@@ -50,7 +61,7 @@ def test_the_default_codebook_schemas_are_valid():
             [{"name": "x", "kind": "text"}, {"name": "x", "kind": "bool"}],
             "The attribute x is listed twice.",
         ),
-        ([{"name": "x"}], "x: kind must be one of choice, multi, bool, text."),
+        ([{"name": "x"}], "x: kind must be one of choice, multi, bool, text, entity."),
         ([{"name": "x", "kind": "number"}], "x: kind must be one of"),
         ([{"name": "x", "kind": "choice"}], "x: list the values to choose from."),
         ([{"name": "x", "kind": "choice", "values": []}], "x: list the values to choose from."),
@@ -194,3 +205,94 @@ def test_a_choice_with_stray_spaces_is_read_without_them():
 
 def test_the_text_limit_counts_the_stripped_text():
     assert clean(SCHEMA, {"comment": " " + "x" * 500 + " "}) == {"comment": "x" * 500}
+
+
+# The entity kind
+
+
+def test_an_entity_attribute_keeps_a_name_like_text():
+    entity = [{"name": "affiliation", "kind": "entity"}]
+    assert clean(entity, {"affiliation": "  Egypt "}) == {"affiliation": "Egypt"}
+    assert clean(entity, {"affiliation": ""}) == {}
+    with pytest.raises(SchemaError):
+        clean(entity, {"affiliation": ["Egypt"]})
+    with pytest.raises(SchemaError):
+        clean(entity, {"affiliation": "x" * (TEXT_LIMIT + 1)})
+
+
+# Retired values
+
+RETIRING = [
+    {
+        "name": "identification",
+        "kind": "choice",
+        "values": ["named", "anonymous"],
+        "retired": ["partially identified"],
+    },
+    {"name": "roles", "kind": "multi", "values": ["official", "expert"], "retired": ["witness"]},
+]
+
+
+def test_a_retired_value_is_not_open_to_new_choices():
+    with pytest.raises(SchemaError) as excinfo:
+        clean(RETIRING, {"identification": "partially identified"})
+    assert str(excinfo.value) == (
+        "identification: “partially identified” is not one of named, anonymous."
+    )
+    with pytest.raises(SchemaError):
+        clean(RETIRING, {"roles": ["witness"]}, previous={"roles": ["official"]})
+
+
+def test_a_tag_that_has_a_retired_value_keeps_it():
+    previous = {"identification": "partially identified", "roles": ["witness", "official"]}
+    assert clean(RETIRING, dict(previous), previous=previous) == {
+        "identification": "partially identified",
+        "roles": ["official", "witness"],
+    }
+    # …and can leave it for an offered value.
+    assert clean(RETIRING, {"identification": "named"}, previous=previous) == {
+        "identification": "named"
+    }
+
+
+@pytest.mark.parametrize(
+    ("retired", "message"),
+    [
+        ("partially identified", "retired must be a list of values"),
+        ([3], "retired must be a list of values"),
+        (["named"], "named cannot be both offered and retired"),
+    ],
+)
+def test_a_bad_retired_list_is_refused(retired, message):
+    item = {"name": "identification", "kind": "choice", "values": ["named"], "retired": retired}
+    with pytest.raises(SchemaError) as excinfo:
+        check_schema([item])
+    assert message in str(excinfo.value)
+
+
+def test_removed_values_are_those_neither_offered_nor_retired():
+    old = [
+        {"name": "identification", "kind": "choice", "values": IDENTIFICATION},
+        {"name": "comment", "kind": "text"},
+        {"name": "roles", "kind": "multi", "values": ["official", "witness"]},
+    ]
+    new = [
+        {
+            "name": "identification",
+            "kind": "choice",
+            "values": ["named", "anonymous"],
+            "retired": ["partially identified"],
+        },
+        {"name": "roles", "kind": "multi", "values": ["official"]},
+    ]
+    assert removed_values(old, new) == {"comment": {None}, "roles": {"witness"}}
+    assert removed_values(old, old) == {}
+
+
+def test_uses_reads_single_and_multiple_values():
+    stored = {"identification": "anonymous", "roles": ["witness"]}
+    assert uses(stored, "identification", "anonymous")
+    assert not uses(stored, "identification", "named")
+    assert uses(stored, "roles", "witness")
+    assert uses(stored, "roles", None)
+    assert not uses(stored, "comment", None)

@@ -1,6 +1,6 @@
 import pytest
 
-from annotations import services
+from annotations import schema, services
 from annotations.models import Annotation, Category, Codebook, Label, Relation
 from annotations.services import AnnotationError
 
@@ -24,9 +24,9 @@ def create(article, user, label, start, end, quote=None, **kwargs):
 # The default codebook
 
 
-def test_the_data_migration_installs_the_default_codebook():
+def test_the_data_migrations_install_the_news_codebook():
     codebook = Codebook.objects.get()
-    assert codebook.name == "Default"
+    assert codebook.name == "News"
     assert codebook.is_default
     labels = list(codebook.labels.values_list("name", "category", "shortcut"))
     assert labels == [
@@ -34,20 +34,31 @@ def test_the_data_migration_installs_the_default_codebook():
         ("Source", Category.SOURCE, "s"),
         ("Framing", Category.FRAMING, "f"),
     ]
-    source = codebook.labels.get(name="Source")
-    assert source.attribute_schema == [
-        {
-            "name": "identification",
-            "kind": "choice",
-            "values": ["named", "partially identified", "anonymous"],
-            "required": False,
-        }
+    attributes = {
+        label.name: {item["name"]: item for item in label.attribute_schema}
+        for label in codebook.labels.all()
+    }
+    source = attributes["Source"]
+    assert list(source) == [
+        "identification",
+        "source type",
+        "affiliation",
+        "reason for anonymity given",
+        "cue",
     ]
-    claim = codebook.labels.get(name="Claim")
-    assert claim.attribute_schema == [{"name": "check-worthy", "kind": "bool", "required": False}]
-    framing = codebook.labels.get(name="Framing")
-    assert framing.attribute_schema[0]["name"] == "device"
-    assert "scare quotes" in framing.attribute_schema[0]["values"]
+    assert source["identification"]["values"] == ["named", "partially identified", "anonymous"]
+    assert len(source["source type"]["values"]) == 11
+    assert "state media" in source["source type"]["values"]
+    assert source["affiliation"]["kind"] == "entity"
+    assert source["reason for anonymity given"]["kind"] == "bool"
+    assert list(attributes["Claim"]) == ["type", "check-worthy", "attributed"]
+    assert attributes["Claim"]["attributed"]["values"] == ["yes", "no", "unclear"]
+    framing = attributes["Framing"]
+    assert "scare quotes or distancing" in framing["device"]["values"]
+    assert "agency hidden by passive voice" in framing["device"]["values"]
+    assert len(framing["frame dimension"]["values"]) == 15
+    for label in codebook.labels.all():
+        schema.check_schema(label.attribute_schema)
 
 
 # annotation_create

@@ -91,8 +91,8 @@ def codebook():
     Live-server tests flush the database after each test, migration data included, so
     the labels are put back with the migration's own (idempotent) code.
     """
-    migration = importlib.import_module("annotations.migrations.0002_default_codebook")
-    migration.install(apps, None)
+    for name in ("0002_default_codebook", "0006_news_codebook"):
+        importlib.import_module(f"annotations.migrations.{name}").install(apps, None)
 
 
 def make_article(text: str, user) -> Article:
