@@ -145,3 +145,32 @@ def _entities_for(mentions: list[ner.Mention]) -> dict[tuple[str, str], Entity]:
         for entity in Entity.objects.filter(label=label, name__in=names):
             found[(entity.label, entity.name)] = entity
     return found
+
+
+def article_ingest_exact(
+    *, text: str, user: AbstractBaseUser | None, title: str = "", filename: str = ""
+) -> Article:
+    """Create an article from text that is already normalised, storing it exactly.
+
+    For imports whose offsets count against this very text: no metadata prefix is read
+    (it would shift every offset). Queues entity extraction like ``article_ingest``.
+    """
+    if text != ingest.normalise(text).strip():
+        raise IngestError("The text must be normalised (NFC, \\n newlines, no blank edges).")
+    if not text:
+        raise IngestError("There is no text to read.")
+    digest = ingest.sha256(text)
+    if existing := Article.objects.filter(sha256=digest).first():
+        raise DuplicateArticle(
+            f"The same text is already here as “{existing.title}”.", existing=existing
+        )
+    with transaction.atomic():
+        article = Article.objects.create(
+            title=(title or ingest.title_from(text=text, filename=filename))[:300],
+            text=text,
+            sha256=digest,
+            original_filename=filename[:255],
+            uploaded_by=user,
+        )
+        _enqueue_entities(article)
+    return article

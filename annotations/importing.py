@@ -1,0 +1,459 @@
+"""Importing tags: files in, one transaction per file, a summary or a clear refusal.
+
+The readers in annotations/imports.py turn files into plain documents; this module finds
+or creates the articles, maps labels onto a codebook, validates every value and writes
+the tags and links. Any refusal rolls the whole file back.
+"""
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.template.defaultfilters import filesizeformat
+
+from annotations import imports, schema, spans
+from annotations.imports import Document, ImportFormatError, Link, Span
+from annotations.models import Annotation, Category, Codebook, Label, Relation
+from newsdesk import ingest
+from newsdesk.models import Article
+from newsdesk.services import article_ingest_exact
+
+PALETTE = ("#2f6f4f", "#7a4fa0", "#a0522d", "#1f6f8b", "#8b6b1f", "#6b3a5b", "#3f5f9f")
+BRAT_CONFIG = {"annotation.conf", "visual.conf", "tools.conf", "kb_shortcuts.conf"}
+_LINK_CATEGORIES = {
+    "attributed_to": (Category.CLAIM, Category.SOURCE),
+    "same_as": (Category.SOURCE, Category.SOURCE),
+}
+
+
+@dataclass
+class FileSummary:
+    """What one file did, or why it changed nothing."""
+
+    name: str
+    articles_created: int = 0
+    articles_matched: int = 0
+    tags_added: int = 0
+    twins_skipped: int = 0
+    relations_added: int = 0
+    labels_created: list[str] = field(default_factory=list)
+    triggers_left_out: int = 0
+    articles: list[Article] = field(default_factory=list)
+    error: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.error
+
+
+@dataclass
+class Upload:
+    name: str
+    data: bytes
+
+
+@dataclass
+class Options:
+    """How to import: who imports (None: the command, acting for the users files name)."""
+
+    importer: AbstractBaseUser | None
+    codebook: Codebook
+    create_labels: str = ""
+    article: Article | None = None
+
+
+def import_uploads(
+    *, uploads: list[Upload], options: Options, pairs: list[tuple[str, str]] = ()
+) -> list[FileSummary]:
+    """Every upload (zip archives expanded) read and imported, one result per file.
+
+    brat .ann and .txt files pair up by name; ``pairs`` names (.ann, .txt) pairs whose
+    names differ. One bad file never stops the others.
+    """
+    results: list[FileSummary] = []
+    files: list[tuple[str, bytes, str]] = []  # name, content, annotator (from a zip folder)
+    limit = settings.NEWSDESK_MAX_UPLOAD_BYTES
+    for upload in uploads:
+        if len(upload.data) > limit:
+            results.append(
+                FileSummary(
+                    upload.name,
+                    error=f"{upload.name} is {filesizeformat(len(upload.data))}; the limit is "
+                    f"{filesizeformat(limit)}.",
+                )
+            )
+        elif upload.name.lower().endswith(".zip"):
+            try:
+                files.extend(_zip_members(upload))
+            except ImportFormatError as exc:
+                results.append(FileSummary(upload.name, error=str(exc)))
+        else:
+            files.append((upload.name, upload.data, ""))
+    named = {name: (data, who) for name, data, who in files}
+    used: set[str] = set()
+    for ann_name, txt_name in pairs:
+        for missing in (n for n in (ann_name, txt_name) if n not in named):
+            results.append(FileSummary(missing, error=f"{missing} was not uploaded."))
+    units = []
+    for ann_name, txt_name in pairs:
+        if ann_name in named and txt_name in named:
+            units.append(("brat", ann_name, txt_name))
+            used |= {ann_name, txt_name}
+    stems = {_stem(n): n for n in named if n.lower().endswith(".txt") and n not in used}
+    lone_ann, lone_txt = [], []
+    for name in named:
+        lower = name.lower()
+        if name in used:
+            continue
+        if lower.endswith(".ann"):
+            if _stem(name) in stems:
+                units.append(("brat", name, stems.pop(_stem(name))))
+            else:
+                lone_ann.append(name)
+        elif lower.endswith(".jsonl"):
+            units.append(("jsonl", name, ""))
+        elif lower.endswith((".json", ".jsonld")):
+            units.append(("w3c", name, ""))
+        elif not lower.endswith(".txt"):
+            reason = (
+                "brat configuration, not annotations"
+                if PurePosixPath(name).name in BRAT_CONFIG
+                else "not a .ann, .txt, .jsonl, .json or .jsonld file"
+            )
+            if lower.endswith(".zip"):
+                reason = "an archive inside an archive is not opened"
+            results.append(FileSummary(name, error=f"{name}: left out ({reason})."))
+    lone_txt = [n for n in stems.values() if n not in used]
+    if len(lone_ann) == 1 and len(lone_txt) == 1:
+        units.append(("brat", lone_ann[0], lone_txt[0]))
+        lone_ann, lone_txt = [], []
+    for name in lone_ann:
+        results.append(
+            FileSummary(name, error=f"{name}: no .txt of the same name beside it; name the pair.")
+        )
+    for name in lone_txt:
+        results.append(
+            FileSummary(
+                name,
+                error=f"{name}: a text without a .ann beside it. Articles alone are added on "
+                "the upload page.",
+            )
+        )
+    for kind, name, other in units:
+        data, annotator = named[name]
+        txt = named[other][0] if other else b""
+        results.append(_import_unit(kind, name, data, txt, annotator, options))
+    return results
+
+
+def _stem(name: str) -> str:
+    return name.rsplit(".", 1)[0]
+
+
+def _zip_members(upload: Upload) -> list[tuple[str, bytes, str]]:
+    limit = settings.NEWSDESK_MAX_UPLOAD_BYTES
+    members = imports.read_zip(
+        upload.data,
+        name=upload.name,
+        max_members=getattr(settings, "NEWSDESK_MAX_ZIP_MEMBERS", 2000),
+        max_member_bytes=limit,
+        max_total_bytes=getattr(settings, "NEWSDESK_MAX_ZIP_BYTES", 50 * limit),
+    )
+    out = []
+    for path, data in members:
+        parts = PurePosixPath(path).parts
+        # brat exports are laid out <annotator>/<article>.ann: the folder names the annotator.
+        annotator = parts[0] if len(parts) == 2 and path.lower().endswith(".ann") else ""
+        out.append((f"{upload.name}/{path}", data, annotator))
+    return out
+
+
+def _import_unit(kind, name, data, txt_data, annotator, options: Options) -> FileSummary:
+    try:
+        text = imports.decode(data, name=name)
+        if kind == "brat":
+            txt_name = name[:-4] + ".txt"
+            documents = [
+                imports.read_brat(
+                    ann=text,
+                    txt=imports.decode(txt_data, name=txt_name),
+                    name=name,
+                    annotator=annotator,
+                )
+            ]
+        elif kind == "jsonl":
+            documents = imports.read_jsonl(text, name=name)
+        else:
+            documents = imports.read_w3c(text, name=name)
+        return import_documents(documents=documents, name=name, options=options)
+    except ImportFormatError as exc:
+        return FileSummary(name, error=str(exc))
+
+
+def import_documents(*, documents: list[Document], name: str, options: Options) -> FileSummary:
+    """Write one file's documents in one transaction; ImportFormatError leaves nothing."""
+    with transaction.atomic():
+        return _Import(name, options).run(documents)
+
+
+class _Import:
+    def __init__(self, name: str, options: Options) -> None:
+        self.name, self.options = name, options
+        self.summary = FileSummary(name)
+        self.users: dict[str, AbstractBaseUser] = {}
+        self.labels = list(options.codebook.labels.all())
+
+    def fail(self, message: str, item: Span | Link | Document | None = None) -> ImportFormatError:
+        line, where = getattr(item, "line", None), getattr(item, "where", "")
+        return ImportFormatError(message, name=self.name, line=line, where=where)
+
+    def run(self, documents: list[Document]) -> FileSummary:
+        labels = self._labels(documents)
+        for document in documents:
+            article = self._article(document)
+            self._write(document, article, labels)
+        return self.summary
+
+    # Labels
+
+    def _find_label(self, name: str) -> Label | None:
+        exact = next((label for label in self.labels if label.name == name), None)
+        return exact or next((lb for lb in self.labels if imports.same_name(name, lb.name)), None)
+
+    def _labels(self, documents: list[Document]) -> dict[str, Label]:
+        names = {s.label for d in documents for s in d.spans if not s.trigger_only}
+        found = {name: self._find_label(name) for name in names}
+        unknown = sorted(name for name, label in found.items() if label is None)
+        if unknown and not self.options.create_labels:
+            raise ImportFormatError(
+                f"{len(unknown)} label{'s are' if len(unknown) > 1 else ' is'} not in the "
+                f"codebook “{self.options.codebook.name}”: {', '.join(unknown)}. Create them in "
+                "a category of your choice, or add them to the codebook first.",
+                name=self.name,
+            )
+        if unknown:
+            category = Category(self.options.create_labels)
+            position = max((label.position for label in self.labels), default=0)
+            for offset, label_name in enumerate(unknown, start=1):
+                label = Label.objects.create(
+                    codebook=self.options.codebook,
+                    category=category,
+                    name=label_name[:100].replace("_", " "),
+                    colour=PALETTE[int(hashlib.md5(label_name.encode()).hexdigest(), 16) % 7],
+                    position=position + offset,
+                    guideline=f"Created by importing {PurePosixPath(self.name).name}.",
+                )
+                self.labels.append(label)
+                found[label_name] = label
+                self.summary.labels_created.append(label.name)
+        triggers = {s.label for d in documents for s in d.spans if s.trigger_only}
+        found.update({t: self._find_label(t) for t in triggers if t not in found})
+        return found
+
+    # Articles
+
+    def _article(self, document: Document) -> Article:
+        named = self.options.article
+        if document.text is None:  # W3C: the target names the article
+            article = None
+            if document.article_id is not None:
+                article = Article.objects.filter(pk=document.article_id).first()
+            article = article or named
+            if article is None:
+                raise self.fail(
+                    f"the target “{document.source}” is not an article here; choose the "
+                    "article the tags belong to.",
+                    document,
+                )
+            self.summary.articles_matched += 1
+            if article not in self.summary.articles:
+                self.summary.articles.append(article)
+            return article
+        if named is not None:
+            if named.text != document.text:
+                raise self.fail(
+                    f"the text differs from the article “{named.title}” it should be added to.",
+                    document,
+                )
+            self.summary.articles_matched += 1
+            return named
+        digest = ingest.sha256(document.text)
+        if article := Article.objects.filter(sha256=digest).first():
+            self.summary.articles_matched += 1
+        else:
+            stem = PurePosixPath(document.name).name
+            article = article_ingest_exact(
+                text=document.text,
+                user=self.options.importer,
+                title=document.title or ingest.title_from(text=document.text, filename=stem),
+                filename=stem,
+            )
+            self.summary.articles_created += 1
+        if article not in self.summary.articles:
+            self.summary.articles.append(article)
+        return article
+
+    # Owners
+
+    def _owner(self, span: Span, document: Document) -> AbstractBaseUser:
+        importer = self.options.importer
+        username = span.annotator or document.annotator
+        if not username:
+            if importer is None:
+                raise self.fail("the file names no annotator for this tag; say whose it is.", span)
+            return importer
+        if importer is not None and username == importer.get_username():
+            return importer
+        if importer is not None and not importer.is_staff:
+            raise self.fail(
+                f"the file names “{username}” as the annotator: you can import tags only as "
+                "yourself. Ask a staff member to import other people's tags.",
+                span,
+            )
+        if username not in self.users:
+            user = get_user_model().objects.filter(username=username).first()
+            if user is None:
+                raise self.fail(f"the file names “{username}”, who has no account here.", span)
+            self.users[username] = user
+        return self.users[username]
+
+    # Tags and links
+
+    def _write(self, document: Document, article: Article, labels: dict[str, Label]) -> None:
+        text = article.text
+        by_key: dict[str, Annotation] = {}
+        new: list[Annotation] = []
+        existing = {
+            (a.owner_id, a.label_id, a.start, a.end): a
+            for a in Annotation.objects.live().filter(article=article)
+        }
+        for span in document.spans:
+            label = labels.get(span.label)
+            if label is None:
+                self.summary.triggers_left_out += 1
+                continue
+            start, end = self._place(span, text)
+            owner = self._owner(span, document)
+            values = self._values(span, label)
+            key = (owner.pk, label.pk, start, end)
+            if key in existing:
+                self.summary.twins_skipped += 1
+                by_key[span.key] = existing[key]
+                continue
+            prefix, suffix = spans.context(text, start, end)
+            tag = Annotation(
+                article=article,
+                owner=owner,
+                label=label,
+                start=start,
+                end=end,
+                quote=text[start:end],
+                prefix=prefix,
+                suffix=suffix,
+                attributes=values,
+                note=span.note.strip(),
+                origin=Annotation.Origin.IMPORTED,
+            )
+            existing[key] = by_key[span.key] = tag
+            new.append(tag)
+        Annotation.objects.bulk_create(new)
+        self.summary.tags_added += len(new)
+        self._links(document, by_key, labels)
+
+    def _place(self, span: Span, text: str) -> tuple[int, int]:
+        try:
+            start, end = imports.locate(text, span)
+        except ValueError as exc:
+            raise self.fail(str(exc), span) from None
+        if not text[start:end].strip():
+            raise self.fail(f"the span [{start}, {end}) holds only blank space.", span)
+        return start, end
+
+    def _values(self, span: Span, label: Label) -> dict:
+        attribute_schema = label.attribute_schema
+        note, note_pairs = imports.split_note(span.note, attribute_schema)
+        span.note = note
+        try:
+            values = dict(span.attributes)
+            values.update(
+                imports.resolve_attributes(attribute_schema, span.attribute_pairs + note_pairs)
+            )
+            return schema.clean(attribute_schema, values)
+        except (ValueError, schema.SchemaError) as exc:
+            raise self.fail(f"{label.name}: {exc}", span) from None
+
+    def _links(self, document: Document, by_key: dict[str, Annotation], labels) -> None:
+        links = list(document.links)
+        links.extend(self._event_links(document, by_key))
+        tags = {tag.pk: tag for tag in by_key.values()}
+        existing = set(
+            Relation.objects.filter(from_annotation__in=list(tags)).values_list(
+                "from_annotation_id", "to_annotation_id", "type"
+            )
+        )
+        new = []
+        for link in links:
+            first, second = by_key.get(link.from_key), by_key.get(link.to_key)
+            if first is None or second is None:
+                missing = link.from_key if first is None else link.to_key
+                raise self.fail(f"the link points to {missing}, which is not a tag here.", link)
+            wanted = _LINK_CATEGORIES[link.type]
+            found = (first.label.category, second.label.category)
+            if link.type == "attributed_to" and found == wanted[::-1]:
+                first, second, found = second, first, wanted  # a source → claim link, read back
+            if found != wanted:
+                raise self.fail(
+                    f"a {link.type} link joins a {wanted[0]} to a {wanted[1]}, not a {found[0]} "
+                    f"(“{first.label.name}”) to a {found[1]} (“{second.label.name}”).",
+                    link,
+                )
+            if first.owner_id != second.owner_id:
+                raise self.fail("a link joins tags of one annotator only.", link)
+            if first.pk == second.pk:
+                raise self.fail("a tag cannot be linked to itself.", link)
+            key = (first.pk, second.pk, link.type)
+            if key not in existing:
+                existing.add(key)
+                new.append(Relation(from_annotation=first, to_annotation=second, type=link.type))
+        Relation.objects.bulk_create(new)
+        self.summary.relations_added += len(new)
+
+    def _event_links(self, document: Document, by_key: dict[str, Annotation]) -> list[Link]:
+        """An event tying one source tag to one claim tag is an attribution; others are refused."""
+        triggers = {event.key: event.trigger for event in document.events}
+        links = []
+        for event in document.events:
+            by_category = defaultdict(list)
+            described = []
+            for role, ref in event.arguments:
+                key = triggers.get(ref, ref)
+                tag = by_key.get(key)
+                category = tag.label.category if tag else "no label"
+                described.append(f"{role} {ref} ({category})")
+                if tag:
+                    by_category[category].append(key)
+            if len(by_category[Category.SOURCE]) == 1 and len(by_category[Category.CLAIM]) == 1:
+                links.append(
+                    Link(
+                        "attributed_to",
+                        by_category[Category.CLAIM][0],
+                        by_category[Category.SOURCE][0],
+                        line=event.line,
+                        where=event.key,
+                    )
+                )
+                continue
+            raise ImportFormatError(
+                f"the event {event.type} has no counterpart in Newsdesk: only an event whose "
+                "arguments are one source tag and one claim tag becomes a link (the claim "
+                f"attributed to the source). Its arguments: {', '.join(described) or 'none'}.",
+                name=self.name,
+                line=event.line,
+                where=event.key,
+            )
+        return links
