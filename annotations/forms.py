@@ -1,4 +1,9 @@
 from django import forms
+from django.conf import settings
+
+from annotations.models import Category, Codebook
+from newsdesk.forms import MultipleFileField, MultipleFileInput
+from newsdesk.models import Article
 
 
 class AnnotationCreateForm(forms.Form):
@@ -41,3 +46,51 @@ def attributes_from_post(schema: list[dict], data) -> dict:
         else:
             values[item["name"]] = data.get(key, "")
     return values
+
+
+class TagImportForm(forms.Form):
+    """Files of tags made elsewhere, and how to map them onto this Newsdesk."""
+
+    files = MultipleFileField(
+        label="Files",
+        help_text="A brat zip, .ann files with their .txt, .jsonl, or W3C .json/.jsonld.",
+        widget=MultipleFileInput(attrs={"accept": ".zip,.ann,.txt,.jsonl,.json,.jsonld"}),
+    )
+    codebook = forms.ModelChoiceField(queryset=Codebook.objects.all(), empty_label=None)
+    create_labels = forms.ChoiceField(
+        label="Labels not in the codebook",
+        choices=[("", "Refuse the file and list them")]
+        + [(value, f"Create them as {name.lower()} labels") for value, name in Category.choices],
+        required=False,
+    )
+    article = forms.IntegerField(
+        label="Article number (W3C files)",
+        required=False,
+        min_value=1,
+        help_text="For W3C annotations whose target is not an article here: the number in the "
+        "article's address, /articles/<number>/.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["codebook"].initial = Codebook.objects.filter(is_default=True).first()
+
+    def clean_files(self):
+        files = self.cleaned_data["files"]
+        if not files:
+            raise forms.ValidationError("Choose at least one file.")
+        if len(files) > settings.NEWSDESK_MAX_UPLOAD_FILES:
+            raise forms.ValidationError(
+                f"That is {len(files)} files; import at most "
+                f"{settings.NEWSDESK_MAX_UPLOAD_FILES} at a time (or one zip)."
+            )
+        return files
+
+    def clean_article(self):
+        number = self.cleaned_data["article"]
+        if number is None:
+            return None
+        article = Article.objects.filter(pk=number).first()
+        if article is None:
+            raise forms.ValidationError(f"There is no article number {number}.")
+        return article

@@ -55,6 +55,8 @@ class FileSummary:
 class Upload:
     name: str
     data: bytes
+    # The size the client declared, when the data was not read because it is too large.
+    size: int | None = None
 
 
 @dataclass
@@ -79,11 +81,12 @@ def import_uploads(
     files: list[tuple[str, bytes, str]] = []  # name, content, annotator (from a zip folder)
     limit = settings.NEWSDESK_MAX_UPLOAD_BYTES
     for upload in uploads:
-        if len(upload.data) > limit:
+        size = max(len(upload.data), upload.size or 0)
+        if size > limit:
             results.append(
                 FileSummary(
                     upload.name,
-                    error=f"{upload.name} is {filesizeformat(len(upload.data))}; the limit is "
+                    error=f"{upload.name} is {filesizeformat(size)}; the limit is "
                     f"{filesizeformat(limit)}.",
                 )
             )

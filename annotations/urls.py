@@ -1,6 +1,6 @@
 from django.urls import path
 
-from annotations import views
+from annotations import import_views, views
 
 app_name = "annotations"
 
@@ -13,4 +13,5 @@ urlpatterns = [
     path("tags/<int:pk>/restore/", views.annotation_restore, name="annotation-restore"),
     path("tags/<int:pk>/links/", views.relation_create, name="relation-create"),
     path("links/<int:pk>/delete/", views.relation_delete, name="relation-delete"),
+    path("tags/import/", import_views.tags_import, name="tags-import"),
 ]

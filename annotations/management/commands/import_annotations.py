@@ -1,0 +1,110 @@
+"""Import tags from brat, JSON Lines and W3C files, as the import page does."""
+
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from annotations import importing
+from annotations.models import Category, Codebook
+from newsdesk.models import Article
+
+SUFFIXES = (".zip", ".ann", ".txt", ".jsonl", ".json", ".jsonld")
+
+
+class Command(BaseCommand):
+    help = (
+        "Import tags from brat standoff (.ann + .txt, or a zip laid out annotator/article), "
+        "JSON Lines and W3C Web Annotation files. Each file is saved whole or not at all."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="*", help="Files or folders (searched recursively).")
+        parser.add_argument(
+            "--user",
+            help="Who imports: tags that name no annotator become theirs; a non-staff user "
+            "may import only their own. Without it, every tag must name its annotator.",
+        )
+        parser.add_argument("--codebook", help="Codebook name (default: the default codebook).")
+        parser.add_argument(
+            "--create-labels",
+            choices=[value for value, _ in Category.choices],
+            help="Create labels the codebook lacks, in this category.",
+        )
+        parser.add_argument("--article", type=int, help="Article for W3C targets not found here.")
+        parser.add_argument(
+            "--ann", action="append", default=[], help="A .ann whose .txt has another name."
+        )
+        parser.add_argument(
+            "--txt", action="append", default=[], help="The .txt for the --ann at the same place."
+        )
+
+    def handle(self, *args, paths, user, codebook, create_labels, article, ann, txt, **options):
+        if len(ann) != len(txt):
+            raise CommandError("Give one --txt for each --ann.")
+        importer = None
+        if user:
+            importer = get_user_model().objects.filter(username=user).first()
+            if importer is None:
+                raise CommandError(f"There is no user named {user}.")
+        book = (
+            Codebook.objects.filter(name=codebook).first()
+            if codebook
+            else Codebook.objects.filter(is_default=True).first()
+        )
+        if book is None:
+            raise CommandError(f"There is no codebook named {codebook or '(default)'}.")
+        target = None
+        if article is not None:
+            target = Article.objects.filter(pk=article).first()
+            if target is None:
+                raise CommandError(f"There is no article number {article}.")
+        files = [p for path in paths for p in self._files(Path(path))]
+        files += [Path(p) for p in ann + txt]
+        if not files:
+            raise CommandError("Name at least one file or folder to import.")
+        uploads = [importing.Upload(str(path), path.read_bytes()) for path in dict.fromkeys(files)]
+        results = importing.import_uploads(
+            uploads=uploads,
+            options=importing.Options(
+                importer=importer, codebook=book, create_labels=create_labels or "", article=target
+            ),
+            pairs=list(zip(ann, txt, strict=True)),
+        )
+        failed = 0
+        for result in results:
+            if result.ok:
+                self.stdout.write(
+                    f"{result.name}: {result.tags_added} tags added, {result.twins_skipped} "
+                    f"skipped (already here), {result.relations_added} links; articles "
+                    f"{result.articles_created} new, {result.articles_matched} existing"
+                    + (
+                        f"; new labels: {', '.join(result.labels_created)}"
+                        if result.labels_created
+                        else ""
+                    )
+                )
+            else:
+                failed += 1
+                self.stderr.write(result.error)
+        done = [r for r in results if r.ok]
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{len(done)} file(s) imported, {failed} refused: "
+                f"{sum(r.tags_added for r in done)} tags added, "
+                f"{sum(r.twins_skipped for r in done)} skipped, "
+                f"{sum(r.relations_added for r in done)} links added, "
+                f"{sum(r.articles_created for r in done)} articles created."
+            )
+        )
+        if failed:
+            raise CommandError(f"{failed} file(s) were refused; nothing of them was saved.")
+
+    def _files(self, path: Path) -> list[Path]:
+        if path.is_dir():
+            return sorted(
+                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES
+            )
+        if not path.exists():
+            raise CommandError(f"{path} does not exist.")
+        return [path]
