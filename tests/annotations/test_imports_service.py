@@ -175,7 +175,7 @@ def test_it_lists_every_unknown_label_and_saves_nothing(alice, codebook):
         t_line("T4", "Claim", text, "Rain fell"),
     ]
     error = refused(brat_pair("w", text, lines), alice, codebook)
-    assert "w.ann: 2 labels are not in the codebook “Default”: LOC, ORG." in error
+    assert "w.ann: 2 labels are not in the codebook “News”: LOC, ORG." in error
 
 
 def test_it_creates_unknown_labels_on_request_in_the_chosen_category(alice, codebook):

@@ -90,7 +90,7 @@ def test_it_shows_refusals_with_their_line_and_saves_nothing(alice_client, artic
         ),
     ]
     page = alice_client.post(URL, {"files": files, "codebook": codebook.pk}).content.decode()
-    assert "w.ann: 2 labels are not in the codebook “Default”: Quote, Speaker." in page
+    assert "w.ann: 2 labels are not in the codebook “News”: Quote, Speaker." in page
     assert not Annotation.objects.exists()
 
 
