@@ -1,6 +1,6 @@
 from django.urls import path
 
-from annotations import import_views, views
+from annotations import export_views, import_views, views
 
 app_name = "annotations"
 
@@ -14,4 +14,6 @@ urlpatterns = [
     path("tags/<int:pk>/links/", views.relation_create, name="relation-create"),
     path("links/<int:pk>/delete/", views.relation_delete, name="relation-delete"),
     path("tags/import/", import_views.tags_import, name="tags-import"),
+    path("articles/<int:article_pk>/export/", export_views.article_export, name="article-export"),
+    path("export/", export_views.selection_export, name="export"),
 ]
