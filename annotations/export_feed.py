@@ -34,14 +34,15 @@ class AnnotatorNotFound(ExportError):
 
 @dataclass(frozen=True)
 class Scope:
-    """Whose tags: ``annotator`` None means every annotator's (staff only)."""
+    """Whose tags: ``annotator`` None means every annotator's (staff only). ``user`` is
+    who asks (None for the management command, which runs with the site's rights)."""
 
-    user: object
+    user: object | None
     annotator: object | None
 
     @property
     def own(self) -> bool:
-        return self.annotator is not None and self.annotator.pk == self.user.pk
+        return None not in (self.user, self.annotator) and self.annotator.pk == self.user.pk
 
     def tags(self) -> QuerySet[Annotation]:
         tags = Annotation.objects.live()
