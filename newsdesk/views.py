@@ -1,4 +1,5 @@
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -9,6 +10,7 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from newsdesk import highlight, reader, services
+from newsdesk.filters import ArticleFilterForm
 from newsdesk.forms import ArticleUploadForm
 from newsdesk.ingest import IngestError
 from newsdesk.models import Article
@@ -16,17 +18,28 @@ from newsdesk.models import Article
 
 @require_GET
 def article_list(request: HttpRequest) -> HttpResponse:
-    articles = (
-        Article.objects.select_related("outlet")
-        .annotate(mention_count=Count("mentions"))
-        .order_by("-created_at", "-pk")
-    )
+    filters = ArticleFilterForm(request.GET or None, user=request.user)
+    articles = Article.objects.select_related("outlet")
+    if filters.is_bound:
+        # Invalid filters show their errors over an empty list, never an unfiltered one.
+        articles = filters.filter(articles) if filters.is_valid() else articles.none()
+    articles = articles.annotate(mention_count=Count("mentions")).order_by("-created_at", "-pk")
     page = Paginator(articles, 50).get_page(request.GET.get("page"))
     processing = any(a.status == Article.Status.PROCESSING for a in page)
+    # The filters alone, for the pager, the polling and the export bar.
+    params = [(k, v) for k, v in request.GET.items() if k in filters.fields and v]
     template = "newsdesk/article_list.html"
     if request.htmx:
         template += "#article-rows"
-    return TemplateResponse(request, template, {"page": page, "processing": processing})
+    context = {
+        "page": page,
+        "processing": processing,
+        "filters": filters,
+        "params": params,
+        "query": urlencode(params),
+        "export_annotator": filters.cleaned_data.get("annotator") if filters.is_valid() else None,
+    }
+    return TemplateResponse(request, template, context)
 
 
 @require_http_methods(["GET", "POST"])
