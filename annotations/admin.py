@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
-from annotations import schema
+from annotations import export_feed, export_views, exports, schema
 from annotations.models import RESERVED_KEYS, Annotation, Category, Codebook, Label, Relation
 
 
@@ -135,6 +135,19 @@ class AnnotationForm(forms.ModelForm):
         return data
 
 
+def _export_tags_action(fmt: str):
+    """An admin action that downloads the selected live tags in ``fmt`` (deleted ones
+    are left out, as in every export)."""
+
+    def export(modeladmin, request, queryset):
+        chosen = export_feed.tag_selection(queryset.order_by())
+        label = "Newsdesk export: tags chosen in the admin"
+        return export_views.export_response(request, fmt, chosen, "admin-tags", label)
+
+    export.__name__ = f"export_{fmt}"
+    return admin.action(description=f"Export selected tags as {exports.FORMATS[fmt]}")(export)
+
+
 @admin.register(Annotation)
 class AnnotationAdmin(admin.ModelAdmin):
     form = AnnotationForm
@@ -154,6 +167,7 @@ class AnnotationAdmin(admin.ModelAdmin):
     raw_id_fields = ["article", "owner"]
     readonly_fields = ["start", "end", "quote", "prefix", "suffix", "created_at", "updated_at"]
     date_hierarchy = "created_at"
+    actions = [_export_tags_action(fmt) for fmt in exports.FORMATS]
 
     @admin.display(description="quote", ordering="quote")
     def quote_short(self, obj):
