@@ -1,9 +1,20 @@
+import json
+
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
 from annotations import export_feed, export_views, exports, schema
-from annotations.models import RESERVED_KEYS, Annotation, Category, Codebook, Label, Relation
+from annotations.models import (
+    RESERVED_KEYS,
+    Annotation,
+    Category,
+    Codebook,
+    FramingTerm,
+    Label,
+    Relation,
+    Suggestion,
+)
 
 
 class LabelInline(admin.TabularInline):
@@ -114,6 +125,42 @@ class DeletedFilter(admin.SimpleListFilter):
         return queryset
 
 
+class AttributeFilter(admin.SimpleListFilter):
+    """Filter tags by an attribute value ("source type: state media"), from the schemas.
+
+    Single-choice and yes/no attributes: their stored value is compared as it is.
+    """
+
+    title = "attribute"
+    parameter_name = "attr"
+
+    def lookups(self, request, model_admin):
+        seen = {}
+        for attribute_schema in Label.objects.values_list("attribute_schema", flat=True):
+            for item in attribute_schema:
+                if item["kind"] == "bool":
+                    values = [True, False]
+                elif item["kind"] == "choice":
+                    values = [*item["values"], *item.get("retired", [])]
+                else:
+                    continue
+                for value in values:
+                    shown = {True: "yes", False: "no"}.get(value, value)
+                    seen[json.dumps([item["name"], value])] = f"{item['name']}: {shown}"
+        return sorted(seen.items(), key=lambda pair: pair[1])
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        try:
+            name, value = json.loads(self.value())
+        except (ValueError, TypeError):
+            return queryset.none()
+        if not isinstance(name, str):
+            return queryset.none()
+        return queryset.filter(**{f"attributes__{name}": value})
+
+
 class AnnotationForm(forms.ModelForm):
     class Meta:
         model = Annotation
@@ -161,7 +208,15 @@ class AnnotationAdmin(admin.ModelAdmin):
         "origin",
         "updated_at",
     ]
-    list_filter = ["owner", "label", CategoryFilter, "origin", DeletedFilter, "article"]
+    list_filter = [
+        "owner",
+        "label",
+        CategoryFilter,
+        AttributeFilter,
+        "origin",
+        DeletedFilter,
+        "article",
+    ]
     list_select_related = ["label", "owner", "article"]
     search_fields = ["quote", "note", "article__title"]
     raw_id_fields = ["article", "owner"]
@@ -179,6 +234,28 @@ class AnnotationAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         # A tag's offsets are checked against the text: tags are made on the workbench.
+        return False
+
+
+@admin.register(FramingTerm)
+class FramingTermAdmin(admin.ModelAdmin):
+    list_display = ["expression", "device", "language", "active"]
+    list_editable = ["active"]
+    list_filter = ["language", "device", "active"]
+    search_fields = ["expression", "note"]
+
+
+@admin.register(Suggestion)
+class SuggestionAdmin(admin.ModelAdmin):
+    """What the suggesters proposed; accepting and dismissing happen on the workbench."""
+
+    list_display = ["quote", "category", "article", "reason", "created_at"]
+    list_filter = ["category", "reason"]
+    list_select_related = ["article"]
+    search_fields = ["quote", "article__title"]
+    readonly_fields = [f.name for f in Suggestion._meta.fields]
+
+    def has_add_permission(self, request):
         return False
 
 

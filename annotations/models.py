@@ -152,3 +152,73 @@ class Relation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_annotation_id} {self.get_type_display()} {self.to_annotation_id}"
+
+
+class FramingTerm(models.Model):
+    """A lexicon entry the framing suggester looks for: edited in the admin."""
+
+    language = models.CharField(max_length=16, default="en")
+    expression = models.CharField(
+        max_length=200, help_text="Matched as whole words, ignoring case."
+    )
+    device = models.CharField(max_length=100, help_text="The framing device it suggests.")
+    active = models.BooleanField(default=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["language", "expression"]
+        constraints = [
+            models.UniqueConstraint(fields=["language", "expression"], name="framing_term_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.expression} ({self.device})"
+
+
+class Suggestion(models.Model):
+    """A tag the suggesters propose for an article. Nobody's tag until accepted."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="suggestions")
+    category = models.CharField(max_length=16, choices=Category)
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    quote = models.TextField()
+    attributes = models.JSONField(default=dict, blank=True)
+    reason = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["article", "start", "-end", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "category", "start", "end"], name="suggestion_unique"
+            ),
+            models.CheckConstraint(condition=Q(start__lt=F("end")), name="suggestion_start_lt_end"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()}: {self.quote[:60]}"
+
+
+class SuggestionDismissal(models.Model):
+    """A user said no to a suggestion. Keyed by the span, so it outlives a re-run."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="dismissals"
+    )
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="dismissals")
+    category = models.CharField(max_length=16, choices=Category)
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "article", "category", "start", "end"],
+                name="dismissal_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} dismissed {self.category} [{self.start}, {self.end})"

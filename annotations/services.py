@@ -3,12 +3,21 @@
 from contextlib import contextmanager
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from annotations import schema, spans
-from annotations.models import Annotation, Category, Label, Relation
+from annotations import schema, spans, suggest
+from annotations.models import (
+    Annotation,
+    Category,
+    FramingTerm,
+    Label,
+    Relation,
+    Suggestion,
+    SuggestionDismissal,
+)
 from newsdesk.models import Article
 
 
@@ -183,3 +192,80 @@ def _drop_relations_that_no_longer_fit(annotation: Annotation) -> None:
         is_from = relation.from_annotation_id == annotation.pk
         if category != wanted[0 if is_from else 1]:
             relation.delete()
+
+
+# Suggestions
+
+
+def article_suggest(*, article_id: int) -> int:
+    """Replace an article's suggestions with fresh ones. Loads spaCy: workers only."""
+    article = Article.objects.filter(pk=article_id).only("pk", "text", "language").first()
+    if article is None:
+        return 0
+    nlp = suggest.load_parser(settings.NEWSDESK_SPACY_MODEL)
+    found = suggest.suggest(article.text, nlp=nlp, lexicon=lexicon(article.language))
+    with transaction.atomic():
+        Suggestion.objects.filter(article_id=article_id).delete()
+        Suggestion.objects.bulk_create(
+            Suggestion(
+                article_id=article_id,
+                category=item.category,
+                start=item.start,
+                end=item.end,
+                quote=item.quote,
+                attributes=item.attributes,
+                reason=item.reason[:100],
+            )
+            for item in found
+        )
+    return len(found)
+
+
+def lexicon(language: str) -> list[suggest.LexiconEntry]:
+    """The active framing terms of a language, as the admin left them."""
+    terms = FramingTerm.objects.filter(active=True, language=language)
+    return [suggest.LexiconEntry(*pair) for pair in terms.values_list("expression", "device")]
+
+
+def suggestion_accept(*, suggestion: Suggestion, user: AbstractBaseUser) -> Annotation:
+    """The suggestion becomes the user's own tag, with the proposed values that fit."""
+    label = (
+        Label.objects.filter(codebook__is_default=True, category=suggestion.category)
+        .order_by("position", "pk")
+        .first()
+    )
+    if label is None:
+        raise AnnotationError(f"The codebook has no {suggestion.category} label to accept it as.")
+    return annotation_create(
+        article=suggestion.article,
+        user=user,
+        label=label,
+        start=suggestion.start,
+        end=suggestion.end,
+        quote=suggestion.quote,
+        snap_to_words=False,
+        attributes=_fitting(label.attribute_schema, suggestion.attributes),
+        origin=Annotation.Origin.SUGGESTED,
+    )
+
+
+def _fitting(attribute_schema: list[dict], proposed: dict[str, Any]) -> dict[str, Any]:
+    """The proposed values the label's schema accepts, one by one; the rest are dropped."""
+    kept = {}
+    for item in attribute_schema:
+        if item["name"] in proposed:
+            try:
+                kept |= schema.clean([item], {item["name"]: proposed[item["name"]]})
+            except schema.SchemaError:
+                continue
+    return kept
+
+
+def suggestion_dismiss(*, suggestion: Suggestion, user: AbstractBaseUser) -> None:
+    SuggestionDismissal.objects.get_or_create(
+        user=user,
+        article_id=suggestion.article_id,
+        category=suggestion.category,
+        start=suggestion.start,
+        end=suggestion.end,
+    )

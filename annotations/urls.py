@@ -16,4 +16,6 @@ urlpatterns = [
     path("tags/import/", import_views.tags_import, name="tags-import"),
     path("articles/<int:article_pk>/export/", export_views.article_export, name="article-export"),
     path("export/", export_views.selection_export, name="export"),
+    path("suggestions/<int:pk>/accept/", views.suggestion_accept, name="suggestion-accept"),
+    path("suggestions/<int:pk>/dismiss/", views.suggestion_dismiss, name="suggestion-dismiss"),
 ]

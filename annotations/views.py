@@ -5,12 +5,13 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
 from annotations import services, workbench
 from annotations.forms import AnnotationCreateForm, attributes_from_post
-from annotations.models import Annotation, Category, Label, Relation
+from annotations.models import Annotation, Category, Label, Relation, Suggestion
 from newsdesk import reader
 from newsdesk.models import Article, EntityMention
 
@@ -50,6 +51,7 @@ def article_workbench(request: HttpRequest, article_pk: int) -> HttpResponse:
     workbench.attach_links(article, layer_owner, rows)
     workbench.set_blocks(article, rows)
     per_label = workbench.label_counts(rows)
+    suggestions = [] if read_only else workbench.open_suggestions(article, layer_owner, rows)
     annotators = []
     if request.user.is_staff:
         annotators = (
@@ -68,7 +70,9 @@ def article_workbench(request: HttpRequest, article_pk: int) -> HttpResponse:
             (value, name, len(group), mark_safe("".join(map(workbench.row_html, group))))
             for value, name, group in workbench.grouped(rows)
         ],
-        "text_html": workbench.full_text_html(article, mention_rows, rows),
+        "text_html": workbench.full_text_html(article, mention_rows, rows, suggestions),
+        "suggestions_html": mark_safe("".join(map(_suggestion_row, suggestions))),
+        "suggestion_count": len(suggestions),
         "legend": reader.legend(mention_rows),
         "layer_owner": layer_owner,
         "read_only": read_only,
@@ -76,6 +80,52 @@ def article_workbench(request: HttpRequest, article_pk: int) -> HttpResponse:
     }
     template = PAGE + "#reader" if request.htmx else PAGE
     return TemplateResponse(request, template, context)
+
+
+def _suggestion_row(suggestion: Suggestion) -> str:
+    return workbench.suggestion_row_html(
+        suggestion,
+        reverse("annotations:suggestion-accept", args=[suggestion.pk]),
+        reverse("annotations:suggestion-dismiss", args=[suggestion.pk]),
+    )
+
+
+@require_POST
+def suggestion_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    suggestion = get_object_or_404(Suggestion.objects.select_related("article"), pk=pk)
+    try:
+        tag = services.suggestion_accept(suggestion=suggestion, user=request.user)
+    except services.AnnotationError as exc:
+        return _refused(str(exc))
+    return _changed(
+        request,
+        tag,
+        span=(tag.start, tag.end),
+        insert=[tag.pk],
+        status=201,
+        fresh=True,
+        closed_suggestions=[suggestion.pk],
+    )
+
+
+@require_POST
+def suggestion_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
+    suggestion = get_object_or_404(Suggestion.objects.select_related("article"), pk=pk)
+    services.suggestion_dismiss(suggestion=suggestion, user=request.user)
+    article = suggestion.article
+    context = {
+        "blocks_html": workbench.blocks_html(
+            article, request.user, workbench.codebook_labels(), suggestion.start, suggestion.end
+        ),
+        "closed_suggestions": [suggestion.pk],
+        "suggestion_count": _open_suggestion_count(article, request.user),
+    }
+    return TemplateResponse(request, "annotations/_changes.html", context)
+
+
+def _open_suggestion_count(article: Article, user) -> int:
+    rows = workbench.tag_rows(article, user, workbench.codebook_labels())
+    return len(workbench.open_suggestions(article, user, rows))
 
 
 @require_GET
@@ -230,6 +280,7 @@ def _changed(
     status: int = 200,
     labels: list[Label] | None = None,
     fresh: bool = False,
+    closed_suggestions: list[int] = (),
 ) -> HttpResponse:
     """Only what changed: the touched text blocks, sidebar rows, counters and the editor."""
     article, owner = tag.article, request.user
@@ -254,6 +305,8 @@ def _changed(
         "label_counts": [(label, by_label.get(label.pk, 0)) for label in labels],
         "category_counts": [(value, by_category.get(value, 0)) for value, _ in Category.choices],
         "deleted": deleted,
+        "closed_suggestions": closed_suggestions,
+        "suggestion_count": _open_suggestion_count(article, owner) if closed_suggestions else None,
         "editor": None
         if deleted or tag.pk not in rows
         else _editor_context(tag, rows[tag.pk], labels),

@@ -11,7 +11,14 @@ from django.db.models import Count, Q
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from annotations.models import Annotation, Category, Label, Relation
+from annotations.models import (
+    Annotation,
+    Category,
+    Label,
+    Relation,
+    Suggestion,
+    SuggestionDismissal,
+)
 from newsdesk import highlight, reader
 from newsdesk.models import Article, EntityMention
 
@@ -170,14 +177,73 @@ def blocks_html(article: Article, owner, labels: list[Label], start: int, end: i
     indexes = highlight.blocks_between(block_list, start, end)
     lo, hi = block_list[indexes[0]][0], block_list[indexes[-1]][1]
     rows = tag_rows(article, owner, labels, lo=lo, hi=hi)
-    spans = mention_spans(article, lo, hi) + tag_spans(rows)
+    suggestions = open_suggestions(article, owner, rows, lo=lo, hi=hi)
+    spans = mention_spans(article, lo, hi) + tag_spans(rows) + suggestion_spans(suggestions)
     return highlight.render_blocks(article.text, spans, block_list, indexes, oob=True)
 
 
-def full_text_html(article: Article, mention_rows, rows: list[TagRow]) -> str:
+def full_text_html(
+    article: Article, mention_rows, rows: list[TagRow], suggestions: list[Suggestion] = ()
+) -> str:
     block_list = highlight.blocks(article.text)
-    spans = reader.entity_spans(mention_rows) + tag_spans(rows)
+    spans = reader.entity_spans(mention_rows) + tag_spans(rows) + suggestion_spans(suggestions)
     return highlight.render_blocks(article.text, spans, block_list)
+
+
+def open_suggestions(
+    article: Article, owner, rows: list[TagRow], *, lo: int = 0, hi: int | None = None
+) -> list[Suggestion]:
+    """The article's suggestions this user has neither accepted nor dismissed.
+
+    Accepted means the user has a tag of that category on exactly that stretch, however
+    it got there. ``rows`` must cover [lo, hi).
+    """
+    suggestions = Suggestion.objects.filter(article=article)
+    dismissals = SuggestionDismissal.objects.filter(user=owner, article=article)
+    if lo or hi is not None:
+        hi = len(article.text) if hi is None else hi
+        suggestions = suggestions.filter(start__lt=hi, end__gt=lo)
+        dismissals = dismissals.filter(start__lt=hi, end__gt=lo)
+    closed = {(row.category, row.start, row.end) for row in rows}
+    closed.update(dismissals.values_list("category", "start", "end"))
+    return [s for s in suggestions if (s.category, s.start, s.end) not in closed]
+
+
+def suggestion_spans(suggestions: list[Suggestion]) -> list[highlight.Span]:
+    return [
+        highlight.Span(
+            start=s.start,
+            end=s.end,
+            layer="sug",
+            ref=str(s.pk),
+            css=f"sug sug-{s.category}",
+            title=f"Suggested {s.get_category_display().lower()}",
+        )
+        for s in suggestions
+    ]
+
+
+def suggestion_row_html(suggestion: Suggestion, accept_url: str, dismiss_url: str) -> str:
+    """One row of the suggestions list: what is proposed, and the two answers."""
+    values = "; ".join(
+        f"{name}: {'yes' if value is True else 'no' if value is False else value}"
+        for name, value in suggestion.attributes.items()
+    )
+    quote = _clip(" ".join(suggestion.quote.split()), 90)
+    category = suggestion.get_category_display()
+    return mark_safe(
+        f'<li id="sug-row-{suggestion.pk}" class="sug-row cat-{suggestion.category}" '
+        f'data-sug="{suggestion.pk}">'
+        f'<span class="row-label">{escape(category)}?</span> '
+        f'<span class="row-quote">{escape(quote)}</span>'
+        f"{f'<span class={chr(34)}sug-values{chr(34)}>{escape(values)}</span>' if values else ''}"
+        f'<span class="sug-actions">'
+        f'<button type="button" class="sug-accept" hx-post="{accept_url}" '
+        f'hx-target="#tag-editor" aria-label="Accept as {escape(category)}: {escape(quote)}">'
+        "Accept</button> "
+        f'<button type="button" class="sug-dismiss" hx-post="{dismiss_url}" hx-swap="none" '
+        f'aria-label="Dismiss: {escape(quote)}">Dismiss</button></span></li>'
+    )
 
 
 def set_blocks(article: Article, rows: list[TagRow]) -> None:

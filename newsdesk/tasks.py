@@ -5,5 +5,9 @@ from newsdesk import services
 
 @task()
 def extract_entities(article_id: int) -> int:
-    """Run NER on one article; returns the number of mentions stored."""
-    return services.article_extract_entities(article_id=article_id)
+    """Run NER on one article, then queue its tag suggestions; returns the mentions stored."""
+    from annotations.tasks import suggest_tags
+
+    found = services.article_extract_entities(article_id=article_id)
+    suggest_tags.enqueue(article_id)
+    return found

@@ -276,6 +276,11 @@ document.addEventListener("click", (event) => {
     return;
   }
   const segment = event.target.closest("[data-tags]");
+  if (!segment && window.getSelection().isCollapsed) {
+    // A suggestion (dashed) that is not a tag yet: go to its row to accept or dismiss it.
+    const suggested = event.target.closest("[data-sug]");
+    if (suggested && container.contains(suggested)) focusSuggestion(suggested.dataset.sug);
+  }
   if (!segment || !container.contains(segment) || !window.getSelection().isCollapsed) return;
   const ids = segment.dataset.tags.split(" ");
   if (ids.length === 1) {
@@ -365,3 +370,11 @@ document.addEventListener("htmx:afterSettle", () => {
   const notice = document.getElementById("notice");
   if (notice && !notice.hidden) notice.hidden = true;
 });
+
+function focusSuggestion(ids) {
+  const row = ids.split(" ").map((id) => document.getElementById(`sug-row-${id}`)).find(Boolean);
+  if (!row) return;
+  row.closest("details")?.setAttribute("open", "");
+  row.scrollIntoView({ block: "nearest" });
+  row.querySelector(".sug-accept")?.focus({ preventScroll: true });
+}

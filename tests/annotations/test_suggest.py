@@ -147,6 +147,7 @@ def test_the_dev_set_has_at_least_forty_of_each():
     assert sum(1 for c, *_ in gold if c == "framing") >= 40
 
 
+@pytest.mark.django_db
 def test_the_command_prints_suggestions_as_json_lines(tmp_path, capsys):
     path = tmp_path / "story.txt"
     path.write_text(

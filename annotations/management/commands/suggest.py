@@ -4,7 +4,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from annotations import suggest
+from annotations import services, suggest
 from newsdesk import ingest
 
 
@@ -18,8 +18,16 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
         parser.add_argument("--json", action="store_true", help="one JSON object per line")
+        parser.add_argument(
+            "--language", default="en", help="which of the admin's framing lexicons to use"
+        )
+        parser.add_argument(
+            "--default-lexicon",
+            action="store_true",
+            help="use the built-in lexicon instead of the admin's (no database needed)",
+        )
 
-    def handle(self, *args, file: Path, json: bool, **options):
+    def handle(self, *args, file: Path, json: bool, language: str, **options):
         try:
             data = file.read_bytes()
         except OSError as exc:
@@ -29,7 +37,16 @@ class Command(BaseCommand):
         except ingest.IngestError as exc:
             raise CommandError(str(exc)) from None
         nlp = suggest.load_parser(settings.NEWSDESK_SPACY_MODEL)
-        found = suggest.suggest(text, nlp=nlp, lexicon=suggest.default_lexicon())
+        if options["default_lexicon"]:
+            terms = suggest.default_lexicon()
+        else:
+            terms = services.lexicon(language)
+            if not terms:
+                raise CommandError(
+                    f"The framing lexicon for “{language}” is empty: add terms in the admin "
+                    "or use --default-lexicon."
+                )
+        found = suggest.suggest(text, nlp=nlp, lexicon=terms)
         for item in found:
             if json:
                 self.stdout.write(_json_line(item))
