@@ -12,7 +12,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
-SUPPORTED_EXTENSIONS = (".txt", ".md")
+# Read by newsdesk.formats; a .zip of these is accepted for bulk upload.
+SUPPORTED_EXTENSIONS = (".txt", ".md", ".html", ".htm", ".docx", ".pdf")
 
 
 class IngestError(ValueError):
@@ -36,7 +37,7 @@ def check_filename(name: str) -> None:
         allowed = ", ".join(SUPPORTED_EXTENSIONS)
         raise IngestError(
             f"{name}: {suffix or 'files without an extension'} is not supported. "
-            f"Upload {allowed} files or paste the text."
+            f"Upload {allowed} files, a .zip of them, or paste the text."
         )
 
 

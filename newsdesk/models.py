@@ -94,3 +94,68 @@ class EntityMention(models.Model):
 
     def __str__(self) -> str:
         return f"{self.text} ({self.label})"
+
+
+class ImportBatchQuerySet(models.QuerySet):
+    def for_user(self, user) -> "ImportBatchQuerySet":
+        """The batches a user may see: their own, or all of them for staff."""
+        return self if user.is_staff else self.filter(user=user)
+
+
+class ImportBatch(models.Model):
+    """One bulk upload (a zip, several files, or a command run), imported item by item."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_batches"
+    )
+    name = models.CharField(max_length=300)
+    # Form values that apply to every article of the batch (outlet, byline, date, URL).
+    metadata = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ImportBatchQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name_plural = "import batches"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("newsdesk:import-batch", args=[self.pk])
+
+
+class ImportItem(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        IMPORTED = "imported", "Imported"
+        DUPLICATE = "duplicate", "Duplicate"
+        FAILED = "failed", "Failed"
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveIntegerField()
+    name = models.CharField(max_length=500)
+    status = models.CharField(max_length=16, choices=Status, default=Status.PENDING)
+    message = models.TextField(blank=True)
+    # The article made from this file, or for a duplicate the one already here.
+    article = models.ForeignKey(
+        Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="import_items"
+    )
+    # The file's bytes until it is processed: workers on other machines share only the
+    # database, so the pending file lives there, and is cleared once it is read.
+    payload = models.BinaryField(null=True, blank=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["batch", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["batch", "position"], name="import_item_batch_position_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["batch", "status"])]
+
+    def __str__(self) -> str:
+        return self.name

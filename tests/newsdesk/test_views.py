@@ -83,7 +83,7 @@ def test_a_bad_file_is_refused_while_the_good_ones_are_kept(alice_client):
     content = response.content.decode()
     assert "latin.txt is not valid UTF-8 text" in content
     assert "empty.txt is empty" in content
-    assert "scan.pdf: .pdf is not supported" in content
+    assert "scan.pdf cannot be read as a PDF" in content
     assert "added as" in content
     assert list(Article.objects.values_list("title", flat=True)) == ["Good"]
 
