@@ -1,12 +1,12 @@
 from urllib.parse import urlencode
 
 from django.contrib import admin, messages
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.shortcuts import redirect
 from django.urls import reverse
 
 from newsdesk import services
-from newsdesk.models import Article, Entity, EntityMention, Outlet
+from newsdesk.models import Article, Entity, EntityMention, ImportBatch, ImportItem, Outlet
 
 
 class EntityMentionInline(admin.TabularInline):
@@ -115,3 +115,54 @@ class EntityMentionAdmin(admin.ModelAdmin):
     list_select_related = ["article"]
     search_fields = ["text", "article__title"]
     raw_id_fields = ["article", "entity"]
+
+
+class ImportItemInline(admin.TabularInline):
+    model = ImportItem
+    fields = ["position", "name", "status", "message", "article", "processed_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("payload").select_related("article")
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(admin.ModelAdmin):
+    """Read-only: batches are made by uploads and the import_articles command."""
+
+    list_display = ["name", "user", "created_at", "finished_at", "item_count", "failed_count"]
+    list_filter = [("finished_at", admin.EmptyFieldListFilter), "created_at"]
+    list_select_related = ["user"]
+    search_fields = ["name", "user__username", "items__name"]
+    fields = ["name", "user", "metadata", "created_at", "finished_at"]
+    readonly_fields = fields
+    inlines = [ImportItemInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                item_count=Count("items"),
+                failed_count=Count("items", filter=Q(items__status=ImportItem.Status.FAILED)),
+            )
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="files", ordering="item_count")
+    def item_count(self, obj):
+        return obj.item_count
+
+    @admin.display(description="failed", ordering="failed_count")
+    def failed_count(self, obj):
+        return obj.failed_count

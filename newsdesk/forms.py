@@ -1,6 +1,22 @@
 from django import forms
 from django.conf import settings
 
+from newsdesk.formats import ARCHIVE_EXTENSIONS, suffix
+from newsdesk.ingest import SUPPORTED_EXTENSIONS
+
+ACCEPT = ",".join(
+    [
+        *SUPPORTED_EXTENSIONS,
+        *ARCHIVE_EXTENSIONS,
+        "text/plain",
+        "text/markdown",
+        "text/html",
+        "application/pdf",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/zip",
+    ]
+)
+
 
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
@@ -18,8 +34,12 @@ class ArticleUploadForm(forms.Form):
     files = MultipleFileField(
         required=False,
         label="Files",
-        help_text="One or several .txt or .md files, UTF-8.",
-        widget=MultipleFileInput(attrs={"accept": ".txt,.md,text/plain,text/markdown"}),
+        help_text=(
+            "One or several files: plain text or Markdown (UTF-8), saved web pages "
+            "(.html), Word (.docx), PDFs with a text layer — or a .zip of them. "
+            "Several files or a zip are imported in the background, with progress shown."
+        ),
+        widget=MultipleFileInput(attrs={"accept": ACCEPT}),
     )
     text = forms.CharField(
         required=False,
@@ -44,10 +64,17 @@ class ArticleUploadForm(forms.Form):
                 f"That is {len(files)} files; upload at most "
                 f"{settings.NEWSDESK_MAX_UPLOAD_FILES} at a time."
             )
-        if data.get("title") and len(files) + bool(text) > 1:
+        zipped = any(suffix(f.name or "") in ARCHIVE_EXTENSIONS for f in files)
+        if data.get("title") and (len(files) + bool(text) > 1 or zipped):
             self.add_error("title", "A title fits one article: leave it empty for several.")
         return data
 
     def metadata(self) -> dict:
         data = self.cleaned_data
         return {name: data[name] for name in ("title", "outlet", "byline", "published_on", "url")}
+
+    def is_bulk(self) -> bool:
+        """Several articles (or a zip): imported as a batch in the background."""
+        files, text = self.cleaned_data["files"], self.cleaned_data["text"].strip()
+        zipped = any(suffix(f.name or "") in ARCHIVE_EXTENSIONS for f in files)
+        return zipped or len(files) + bool(text) > 1

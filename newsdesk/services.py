@@ -233,11 +233,12 @@ def import_item_process(*, item_id: int) -> ImportItem | None:
             metadata["published_on"] = datetime.date.fromisoformat(published_on)
         try:
             with transaction.atomic():
-                # Pasted text has no extension: it is read as plain text.
-                name = f"{item.name}.txt" if item.name == PASTED_TEXT else item.name
+                # Pasted text has no file name: it is read as plain text.
+                pasted = item.name == PASTED_TEXT
+                name = f"{item.name}.txt" if pasted else item.name
                 parsed = formats.read(name, bytes(item.payload or b""))
                 item.article = article_ingest_parsed(
-                    parsed=parsed, user=batch.user, filename=item.name, **metadata
+                    parsed=parsed, user=batch.user, filename="" if pasted else item.name, **metadata
                 )
                 item.status, item.message = ImportItem.Status.IMPORTED, ""
         except DuplicateArticle as exc:

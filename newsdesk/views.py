@@ -11,9 +11,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from newsdesk import highlight, reader, services
 from newsdesk.filters import ArticleFilterForm
+from newsdesk.formats import Member
 from newsdesk.forms import ArticleUploadForm
 from newsdesk.ingest import IngestError
-from newsdesk.models import Article
+from newsdesk.models import Article, ImportBatch, ImportItem
 
 
 @require_GET
@@ -48,34 +49,78 @@ def article_upload(request: HttpRequest) -> HttpResponse:
     results: list[UploadResult] = []
     if request.method == "POST" and form.is_valid():
         metadata = form.metadata()
-        for file in form.cleaned_data["files"]:
-            results.append(
-                _ingest(
+        files, text = form.cleaned_data["files"], form.cleaned_data["text"].strip()
+        if form.is_bulk():
+            entries = services.import_entries(files)
+            if text:
+                entries.append(Member(services.PASTED_TEXT, data=text.encode()))
+            if any(not entry.error for entry in entries):
+                batch = services.import_batch_create(
+                    user=request.user,
+                    name=_batch_name(files, text),
+                    entries=entries,
+                    metadata=metadata,
+                )
+                return redirect(batch)
+            # Nothing in the upload can be imported: say why, and create nothing.
+            results = [UploadResult(entry.name, error=entry.error) for entry in entries]
+        else:
+            if files:
+                result = _ingest(
                     services.article_ingest_file,
-                    file.name,
-                    file=file,
+                    files[0].name,
+                    file=files[0],
                     user=request.user,
                     **metadata,
                 )
-            )
-        if text := form.cleaned_data["text"].strip():
-            results.append(
-                _ingest(
+            else:
+                result = _ingest(
                     services.article_ingest, "Pasted text", text=text, user=request.user, **metadata
                 )
-            )
-        created = [r.article for r in results if r.article]
-        if created and len(created) == len(results):
-            messages.success(
-                request,
-                f"Added {len(created)} article{'s' if len(created) > 1 else ''}. "
-                "Entities are being found now.",
-            )
-            if len(created) == 1:
-                return redirect(created[0])
-            return redirect("newsdesk:article-list")
+            if result.article:
+                messages.success(request, "Added 1 article. Entities are being found now.")
+                return redirect(result.article)
+            results = [result]
     return TemplateResponse(
         request, "newsdesk/article_upload.html", {"form": form, "results": results}
+    )
+
+
+def _batch_name(files, text: str) -> str:
+    if len(files) == 1 and not text:
+        return files[0].name
+    name = f"{len(files)} file{'s' if len(files) != 1 else ''}"
+    return f"{name} and pasted text" if text else name
+
+
+@require_GET
+def import_batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = get_object_or_404(
+        ImportBatch.objects.for_user(request.user).select_related("user"), pk=pk
+    )
+    counts = services.import_batch_counts(batch)
+    running = counts["pending"] > 0
+    items = batch.items.defer("payload").select_related("article").order_by("position")
+    if running:
+        # While it runs, only what needs attention: the failures so far.
+        items = items.filter(status=ImportItem.Status.FAILED)
+    groups = {status: [] for status in ImportItem.Status}
+    for item in items:
+        groups[item.status].append(item)
+    template = "newsdesk/import_batch.html"
+    if request.htmx:
+        template += "#batch-progress"
+    return TemplateResponse(
+        request,
+        template,
+        {
+            "batch": batch,
+            "counts": counts,
+            "running": running,
+            "imported": groups[ImportItem.Status.IMPORTED],
+            "duplicates": groups[ImportItem.Status.DUPLICATE],
+            "failed": groups[ImportItem.Status.FAILED],
+        },
     )
 
 

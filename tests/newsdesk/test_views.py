@@ -3,7 +3,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from newsdesk import services
-from newsdesk.models import Article, EntityMention
+from newsdesk.models import Article, EntityMention, ImportBatch
 
 pytestmark = pytest.mark.django_db
 
@@ -56,14 +56,19 @@ def test_it_uploads_the_sample_file_and_redirects_to_the_reader(
     assert b"Abbas Kamel</span>" in page.content
 
 
-def test_it_uploads_several_files_and_pasted_text_at_once(alice_client):
+def test_it_uploads_several_files_and_pasted_text_at_once(
+    alice_client, django_capture_on_commit_callbacks
+):
     files = [
         SimpleUploadedFile("one.txt", b"First story about Cairo."),
         SimpleUploadedFile("two.md", b"# Second story\n\nAbout Doha."),
     ]
-    response = alice_client.post(UPLOAD, {"files": files, "text": "Third story, pasted."})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = alice_client.post(UPLOAD, {"files": files, "text": "Third story, pasted."})
+    batch = ImportBatch.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == LIST
+    assert response["Location"] == batch.get_absolute_url()
+    assert batch.name == "2 files and pasted text"
     assert sorted(Article.objects.values_list("title", flat=True)) == [
         "One",
         "Second story",
@@ -71,21 +76,33 @@ def test_it_uploads_several_files_and_pasted_text_at_once(alice_client):
     ]
 
 
-def test_a_bad_file_is_refused_while_the_good_ones_are_kept(alice_client):
+def test_a_bad_file_is_refused_while_the_good_ones_are_kept(
+    alice_client, django_capture_on_commit_callbacks
+):
     files = [
         SimpleUploadedFile("good.txt", b"A good story."),
         SimpleUploadedFile("latin.txt", "Café".encode("latin-1")),
         SimpleUploadedFile("empty.txt", b""),
         SimpleUploadedFile("scan.pdf", b"%PDF-1.4"),
     ]
-    response = alice_client.post(UPLOAD, {"files": files})
-    assert response.status_code == 200
-    content = response.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = alice_client.post(UPLOAD, {"files": files})
+    content = alice_client.get(response["Location"]).content.decode()
+    assert "4 of 4 · 1 added · 0 duplicates · 3 failed" in content
     assert "latin.txt is not valid UTF-8 text" in content
     assert "empty.txt is empty" in content
     assert "scan.pdf cannot be read as a PDF" in content
-    assert "added as" in content
     assert list(Article.objects.values_list("title", flat=True)) == ["Good"]
+
+
+def test_an_upload_where_nothing_can_be_imported_creates_no_batch(alice_client):
+    files = [SimpleUploadedFile("empty.txt", b""), SimpleUploadedFile("photo.jpg", b"\xff")]
+    response = alice_client.post(UPLOAD, {"files": files})
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "empty.txt is empty" in content
+    assert "photo.jpg: .jpg is not supported" in content
+    assert not ImportBatch.objects.exists() and not Article.objects.exists()
 
 
 def test_a_duplicate_links_to_the_existing_article(alice_client, bob):
