@@ -3,10 +3,10 @@
 import datetime
 import logging
 from collections.abc import Callable, Iterable
+from typing import Protocol
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
@@ -128,7 +128,16 @@ def import_zip_limits() -> formats.ZipLimits:
     )
 
 
-def import_entries(files: Iterable[File]) -> list[formats.Member]:
+class Upload(Protocol):
+    """A file handed in: an uploaded file, or one on disk for the import command."""
+
+    name: str | None
+    size: int | None
+
+    def read(self) -> bytes: ...
+
+
+def import_entries(files: Iterable[Upload]) -> list[formats.Member]:
     """Each file, or each file in a zip, with its bytes or the reason it is refused.
 
     Sizes are checked before anything is read; zips are checked from their central
@@ -168,8 +177,13 @@ def import_batch_create(
     name: str,
     entries: list[formats.Member],
     metadata: dict | None = None,
+    enqueue: bool = True,
 ) -> ImportBatch:
-    """Store a batch and its files (refused ones as failed items), then queue its import."""
+    """Store a batch and its files (refused ones as failed items), then queue its import.
+
+    ``enqueue=False`` leaves the running to the caller (the import command shows a
+    progress bar as it goes).
+    """
     from newsdesk.tasks import import_batch
 
     now = timezone.now()
@@ -196,7 +210,8 @@ def import_batch_create(
             # A few files per statement: each may be megabytes.
             batch_size=20,
         )
-        transaction.on_commit(lambda: import_batch.enqueue(batch.pk))
+        if enqueue:
+            transaction.on_commit(lambda: import_batch.enqueue(batch.pk))
     return batch
 
 

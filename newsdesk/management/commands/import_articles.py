@@ -1,0 +1,117 @@
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from newsdesk import services
+from newsdesk.models import ImportItem
+
+
+@dataclass
+class DiskFile:
+    """A file on disk, read only when its turn comes."""
+
+    name: str
+    path: Path
+
+    @property
+    def size(self) -> int:
+        return self.path.stat().st_size
+
+    def read(self) -> bytes:
+        return self.path.read_bytes()
+
+
+class Command(BaseCommand):
+    help = (
+        "Import articles from files, folders (recursively) and zips: .txt, .md, .html, "
+        ".docx, .pdf, and .zip archives of them. Same rules and limits as the upload page; "
+        "ends with a summary, and exits non-zero when a file failed."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="+", metavar="PATH")
+        parser.add_argument(
+            "--user", help="username owning the articles (default: first superuser)"
+        )
+
+    def handle(self, *args, paths: list[str], user: str | None, **options):
+        self.verbosity = options["verbosity"]
+        files = self.collect(paths)
+        if not files:
+            raise CommandError("No files to import in " + ", ".join(paths) + ".")
+        owner = self.owner(user)
+        entries = services.import_entries(files)
+        batch = services.import_batch_create(
+            user=owner, name=f"import_articles: {', '.join(paths)}", entries=entries, enqueue=False
+        )
+        pending = batch.items.filter(status=ImportItem.Status.PENDING).count()
+        stream = getattr(self.stderr, "_out", sys.stderr)
+        with tqdm(total=pending, unit="file", file=stream, disable=None) as bar:
+
+            def advance(item: ImportItem) -> None:
+                bar.set_postfix_str(item.name[-40:], refresh=False)
+                bar.update()
+
+            services.import_batch_run(batch_id=batch.pk, progress=advance)
+        self.summarise(batch)
+
+    def owner(self, username: str | None):
+        User = get_user_model()
+        if username:
+            try:
+                return User.objects.get(**{User.USERNAME_FIELD: username})
+            except User.DoesNotExist:
+                raise CommandError(f"There is no user {username!r}.") from None
+        owner = User.objects.filter(is_superuser=True).order_by("pk").first()
+        if owner is None:
+            raise CommandError(
+                "There is no superuser to own the articles: create one "
+                "(manage.py createsuperuser) or pass --user NAME."
+            )
+        return owner
+
+    def collect(self, paths: list[str]) -> list[DiskFile]:
+        files = []
+        for given in paths:
+            path = Path(given)
+            if path.is_dir():
+                for found in sorted(path.rglob("*")):
+                    relative = found.relative_to(path)
+                    if found.is_file() and not any(p.startswith(".") for p in relative.parts):
+                        files.append(DiskFile(str(path.name / relative), found))
+            elif path.is_file():
+                files.append(DiskFile(path.name, path))
+            else:
+                raise CommandError(f"{given}: no such file or folder.")
+        return files
+
+    def summarise(self, batch) -> None:
+        counts = services.import_batch_counts(batch)
+        items = batch.items.defer("payload").select_related("article").order_by("position")
+        duplicates = [i for i in items if i.status == ImportItem.Status.DUPLICATE]
+        failed = [i for i in items if i.status == ImportItem.Status.FAILED]
+        for item in items:
+            if item.status == ImportItem.Status.IMPORTED and self.verbosity > 1:
+                self.stdout.write(f"  imported {item.name} as article {item.article_id}")
+        if duplicates:
+            self.stdout.write("Duplicates skipped:")
+            for item in duplicates:
+                self.stdout.write(f"  {item.message} (article {item.article_id})")
+        if failed:
+            self.stdout.write(self.style.ERROR("Failed:"))
+            for item in failed:
+                self.stdout.write(f"  {item.message}")
+        summary = (
+            f"Imported {counts['imported']}, duplicates skipped {counts['duplicate']}, "
+            f"failed {counts['failed']} (of {counts['total']} files; batch {batch.pk})."
+        )
+        if failed:
+            self.stdout.write(summary)
+            raise CommandError(
+                f"{len(failed)} file{'s' if len(failed) != 1 else ''} could not be imported."
+            )
+        self.stdout.write(self.style.SUCCESS(summary))
