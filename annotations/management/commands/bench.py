@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from annotations import benchmark
 from annotations.models import Annotation
+from newsdesk import benchmark as import_benchmark
 
 
 class Command(BaseCommand):
@@ -31,8 +32,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--exports-only", action="store_true", help="only the export figures (10k, 100k tags)"
         )
+        parser.add_argument(
+            "--imports", type=int, default=1000, help="articles in the bulk-import run (0: skip)"
+        )
 
-    def handle(self, *args, runs: int, json: bool, exports_only: bool = False, **options):
+    def handle(self, *args, runs: int, json: bool, imports: int, exports_only: bool, **options):
         # A throwaway test database, but not the test environment: its instrumented
         # template rendering would slow every page down and falsify the figures.
         old_config = setup_databases(verbosity=0, interactive=False)
@@ -40,14 +44,19 @@ class Command(BaseCommand):
             with override_settings(DEBUG=False, ALLOWED_HOSTS=["testserver"]):
                 results = [] if exports_only else self.measure(runs)
                 export_results = benchmark.export_figures()
+                imported = []
+                if imports and not exports_only:
+                    imported = [import_benchmark.measure_import(imports)]
         finally:
             teardown_databases(old_config, verbosity=0)
         if json:
-            self.stdout.write(_json(results + export_results))
+            self.stdout.write(_json(results + export_results + imported))
         else:
             if results:
                 self.stdout.write(_table(results, connection.vendor, runs))
             self.stdout.write(benchmark.export_table(export_results))
+            for r in imported:
+                self.stdout.write(f"{r['name']}: {r['articles_per_minute']:,} articles/minute")
 
     def measure(self, runs: int) -> list[dict]:
         rng = random.Random(11)
