@@ -39,8 +39,9 @@ class Command(BaseCommand):
             if missing := sorted(set(article) - found):
                 raise CommandError(f"No article with id {', '.join(map(str, missing))}.")
             articles = articles.filter(pk__in=article)
-        # The command runs with the site's full rights, as staff would.
-        chosen = export_feed.selection(export_feed.Scope(user=None, annotator=owner), articles)
+        # The command runs with the site's full rights, as staff would; with --annotator it
+        # exports as that annotator would, untagged articles included (brat: empty .ann).
+        chosen = export_feed.selection(export_feed.Scope(user=owner, annotator=owner), articles)
         base = base_url.rstrip("/")
         links = exports.Links(
             collection=f"{base}/export/?format=w3c",
