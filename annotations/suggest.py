@@ -27,7 +27,7 @@ SOURCE_TYPES: list[tuple[str, tuple[str, ...]]] = [
     ("state media", ("state news agency", "state media", "state television", "state tv",
                      "state-run", "state broadcaster", "official news agency")),
     ("security or intelligence", ("security", "intelligence", "police", "spy")),
-    ("military", ("army", "military", "soldier", "commander", "general", "troops",
+    ("military", ("army", "military", "soldier", "commander", "troops",
                   "forces", "officer", "colonel")),
     ("diplomat or mediator", ("diplomat", "mediator", "envoy", "ambassador", "negotiator")),
     ("NGO or UN", ("united nations", "UN", "UNICEF", "UNRWA", "NGO", "WHO", "red cross",
@@ -183,14 +183,26 @@ def _phrase(head) -> tuple[int, int]:
 
 
 def _with_speaking_clause(head, end: int) -> int:
-    """Wire copy's ", speaking on condition of anonymity …" belongs to the source phrase."""
+    """Wire copy's ", speaking on condition of anonymity …" belongs to the source phrase;
+    ", speaking outside the ministry" does not, whichever word the parser hangs it on."""
+    for clause in head.children:
+        if clause.lemma_ == "speak" and clause.idx < end:
+            clause_end = _phrase(clause)[1]
+            if not ANONYMITY_REASON.search(head.doc.text[clause.idx : clause_end]):
+                end = clause.left_edge.idx
+                while end > head.idx and head.doc.text[end - 1] in _TRIM:
+                    end -= 1
+                return end
     for clause in head.head.children:
         if (
             clause.lemma_ == "speak"
             and clause.dep_ in ("advcl", "xcomp", "acl")
             and (clause.idx >= end and not head.doc.text[end : clause.idx].strip(" ,"))
         ):
-            return _phrase(clause)[1]
+            clause_end = _phrase(clause)[1]
+            # Only when it says why the source is unnamed, not where they spoke.
+            if ANONYMITY_REASON.search(head.doc.text[clause.idx : clause_end]):
+                return clause_end
     return end
 
 

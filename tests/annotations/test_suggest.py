@@ -170,3 +170,15 @@ def test_the_command_refuses_unreadable_and_binary_files(tmp_path):
     binary.write_bytes(b"\x89PNG\x00\x00")
     with pytest.raises(CommandError, match="binary"):
         call_command("suggest", str(binary))
+
+
+def test_a_speaking_clause_joins_the_source_only_when_it_explains_anonymity(nlp):
+    text = (
+        "A senior official, speaking on condition of anonymity, said the deal was off. "
+        "Its general secretary, speaking outside the ministry, said talks would go on."
+    )
+    quotes = [s.quote for s in suggest.attributions(text, nlp=nlp)]
+    assert quotes == [
+        "A senior official, speaking on condition of anonymity",
+        "Its general secretary",
+    ]
