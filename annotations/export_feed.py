@@ -16,8 +16,8 @@ from itertools import batched
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
-from annotations import exports
-from annotations.models import Annotation, Label, Relation
+from annotations import exports, voice
+from annotations.models import Annotation, Category, Label, Relation
 from newsdesk.models import Article, EntityMention
 
 ARTICLE_CHUNK = 100
@@ -144,7 +144,9 @@ def groups(
 ) -> Iterator[exports.Group]:
     """Every article of the selection in id order, with its tags per annotator."""
     by_label = {label.pk: label for label in labels}
-    fields = [*ARTICLE_FIELDS, "text"] if text else ARTICLE_FIELDS
+    # Whose voice a framing tag is in is derived from the text when not answered.
+    voiced = text or any(_has_voice(label.attribute_schema) for label in labels)
+    fields = [*ARTICLE_FIELDS, "text"] if voiced else ARTICLE_FIELDS
     last = 0
     while True:
         page = chosen.articles.filter(pk__gt=last).order_by("pk").values(*fields)
@@ -161,7 +163,38 @@ def groups(
                 "article_id", "start", "end", "label", "text"
             ):
                 articles[pk].entities.append((start, end, label, name))
-        yield from _page_groups(chosen, articles, by_label)
+        for group in _page_groups(chosen, articles, by_label):
+            if voiced:
+                _fill_voice(group)
+            yield group
+
+
+def _has_voice(attribute_schema: list[dict]) -> bool:
+    return any(item["name"] == voice.ATTRIBUTE for item in attribute_schema)
+
+
+def _fill_voice(group: exports.Group) -> None:
+    """Framing tags without the annotator's answer get the derived voice."""
+    framing = [
+        tag
+        for tag in group.tags
+        if tag.category == Category.FRAMING
+        and voice.ATTRIBUTE not in tag.attributes
+        and _has_voice(tag.schema)
+    ]
+    if not framing:
+        return
+    claims = [
+        voice.ClaimSpan(
+            tag.start, tag.end, attributed=any(t == "attributed_to" for t, _ in tag.relations)
+        )
+        for tag in group.tags
+        if tag.category == Category.CLAIM
+    ]
+    quotes = voice.quotations(group.article.text)
+    for tag in framing:
+        found = voice.of_framing(tag.start, tag.end, {}, claims=claims, quotes=quotes)
+        tag.attributes = {**tag.attributes, voice.ATTRIBUTE: found.value}
 
 
 def _article(row: dict) -> exports.ArticleRecord:

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
-from annotations import services, workbench
+from annotations import services, summary, voice, workbench
 from annotations.forms import AnnotationCreateForm, attributes_from_post
 from annotations.models import Annotation, Category, Label, Relation, Suggestion
 from newsdesk import reader
@@ -80,6 +80,22 @@ def article_workbench(request: HttpRequest, article_pk: int) -> HttpResponse:
     }
     template = PAGE + "#reader" if request.htmx else PAGE
     return TemplateResponse(request, template, context)
+
+
+@require_GET
+def article_summary(request: HttpRequest, article_pk: int) -> HttpResponse:
+    """Distinct sources, anonymous ones, claims per source, framing by voice: one layer."""
+    article = get_object_or_404(Article.objects.only("pk", "text"), pk=article_pk)
+    owner = request.user
+    if layer := request.GET.get("layer"):
+        if not request.user.is_staff or _int(layer) is None:
+            raise Http404
+        owner = get_object_or_404(get_user_model(), pk=_int(layer))
+    rows = workbench.tag_rows(article, owner, workbench.codebook_labels())
+    workbench.attach_links(article, owner, rows)
+    workbench.set_blocks(article, rows)
+    context = {"article": article, "summary": summary.summarise(article.text, rows)}
+    return TemplateResponse(request, PAGE + "#summary", context)
 
 
 def _suggestion_row(suggestion: Suggestion) -> str:
@@ -318,8 +334,9 @@ def _changed(
 
 def _editor_context(tag: Annotation, row: workbench.TagRow, labels: list[Label]) -> dict:
     sources = []
-    if tag.label.category == Category.CLAIM:
-        sources = workbench.nearby_sources(tag, exclude={other.pk for _, other in row.links_out})
+    if tag.label.category in (Category.CLAIM, Category.SOURCE):
+        linked = {other.pk for _, other in [*row.links_out, *row.links_in]}
+        sources = workbench.nearby_sources(tag, exclude={tag.pk, *linked})
     entity_names = []
     if any(item["kind"] == "entity" for item in tag.label.attribute_schema):
         entity_names = (
@@ -328,10 +345,35 @@ def _editor_context(tag: Annotation, row: workbench.TagRow, labels: list[Label])
             .values_list("entity__name", flat=True)
             .distinct()
         )
+    derived_voice = None
+    if tag.label.category == Category.FRAMING:
+        derived_voice = _framing_voice(tag)
     return {
         "tag": tag,
         "row": row,
         "labels": labels,
         "link_choices": sources,
+        "link_type": "same_as" if tag.label.category == Category.SOURCE else "attributed_to",
         "entity_names": entity_names,
+        "derived_voice": derived_voice,
     }
+
+
+def _framing_voice(tag: Annotation) -> voice.Voice:
+    """The voice the tag would have without the annotator's answer, for the editor's hint."""
+    in_sourced_claim = (
+        Annotation.objects.for_user(tag.owner_id)
+        .filter(
+            article_id=tag.article_id,
+            label__category=Category.CLAIM,
+            start__lte=tag.start,
+            end__gte=tag.end,
+            relations_out__type=Relation.Type.ATTRIBUTED_TO,
+            relations_out__to_annotation__deleted_at__isnull=True,
+        )
+        .exists()
+    )
+    claims = [voice.ClaimSpan(tag.start, tag.end, attributed=True)] if in_sourced_claim else []
+    return voice.of_framing(
+        tag.start, tag.end, {}, claims=claims, quotes=voice.quotations(tag.article.text)
+    )

@@ -179,6 +179,7 @@ async function create(labelId) {
   const saved = JSON.parse(result.response.headers.get("HX-Trigger") || "{}")["tag-saved"];
   hidePopover(true);
   if (saved) setCurrent(String(saved.id), { scroll: false });
+  refreshSummary();
 }
 
 function tagOrder() {
@@ -378,3 +379,13 @@ function focusSuggestion(ids) {
   row.scrollIntoView({ block: "nearest" });
   row.querySelector(".sug-accept")?.focus({ preventScroll: true });
 }
+
+// "Sources and voice": loaded when opened, and again after each saved change while open.
+function refreshSummary() {
+  const panel = document.getElementById("summary-panel");
+  if (panel?.open) window.htmx.ajax("GET", panel.dataset.summaryUrl, { target: "#summary-body", swap: "outerHTML" });
+}
+document.addEventListener("toggle", (event) => {
+  if (event.target.id === "summary-panel") refreshSummary();
+}, true);
+document.body.addEventListener("tag-saved", refreshSummary);

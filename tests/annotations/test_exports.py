@@ -391,7 +391,10 @@ def test_it_writes_brat_pairs_per_annotator(known, staff_client, article):
         "R1\tattributed_to Arg1:T2 Arg2:T1",
     ]
     bob = known["bob"]
-    assert files[f"bob/{pk}.ann"] == f"T1\tFraming {bob.start} {bob.end}\tterrorists\n"
+    # Bob left the voice open: the derived one is exported (the reporter's own words).
+    assert files[f"bob/{pk}.ann"] == (
+        f"T1\tFraming {bob.start} {bob.end}\tterrorists\nA1\tvoice T1 reporter's_own\n"
+    )
 
 
 def test_it_writes_an_empty_brat_pair_for_the_users_own_untagged_article(

@@ -1,0 +1,92 @@
+"""Whose voice a framing tag is in: the reporter's own words, or attributed content.
+
+"the terrorist group Hamas" written by the reporter is not the same finding as
+"'Zionist regime'" inside what a state news agency is reported to have said. Pure
+functions, no Django: the workbench, the summary and the exports derive it the same way.
+
+The annotator's own answer (the framing label's ``voice`` attribute) always wins. Else a
+framing tag is attributed when it lies inside a claim linked to a source, or inside a
+quotation that is more than the tag's own quote marks; otherwise it is the reporter's.
+"""
+
+import re
+from dataclasses import dataclass
+
+REPORTER = "reporter's own"
+ATTRIBUTED = "attributed"
+ATTRIBUTE = "voice"
+
+# Opening mark → closing mark. Straight single quotes count only away from letters, so
+# that apostrophes (Iran's, students') do not open or close anything.
+_PAIRS = {'"': '"', "“": "”", "‘": "’", "«": "»", "'": "'"}
+_PARAGRAPH = re.compile(r"\n\s*\n")
+
+
+@dataclass(frozen=True)
+class Voice:
+    value: str
+    derived: bool
+    reason: str
+
+
+@dataclass(frozen=True)
+class ClaimSpan:
+    start: int
+    end: int
+    attributed: bool  # linked to a source
+
+
+def quotations(text: str) -> list[tuple[int, int]]:
+    """[start, end) of each quotation, marks included; a quotation never crosses a
+    paragraph. Unclosed marks are ignored."""
+    found = []
+    offset = 0
+    for paragraph in [*_PARAGRAPH.split(text)]:
+        start = text.index(paragraph, offset) if paragraph else offset
+        found += _quotations_in(paragraph, start)
+        offset = start + len(paragraph)
+    return found
+
+
+def _quotations_in(paragraph: str, offset: int) -> list[tuple[int, int]]:
+    found = []
+    opened: tuple[str, int] | None = None
+    for index, char in enumerate(paragraph):
+        if char not in _PAIRS and char not in _PAIRS.values():
+            continue
+        if char == "'" and not _free_apostrophe(paragraph, index, opening=opened is None):
+            continue
+        if opened is None:
+            if char in _PAIRS:
+                opened = (_PAIRS[char], index)
+        elif char == opened[0]:
+            found.append((offset + opened[1], offset + index + 1))
+            opened = None
+    return found
+
+
+def _free_apostrophe(text: str, index: int, *, opening: bool) -> bool:
+    before = text[index - 1] if index else " "
+    after = text[index + 1] if index + 1 < len(text) else " "
+    return not before.isalnum() if opening else not after.isalnum()
+
+
+def of_framing(
+    start: int,
+    end: int,
+    attributes: dict,
+    *,
+    claims: list[ClaimSpan],
+    quotes: list[tuple[int, int]],
+) -> Voice:
+    if attributes.get(ATTRIBUTE) in (REPORTER, ATTRIBUTED):
+        return Voice(attributes[ATTRIBUTE], derived=False, reason="set by the annotator")
+    for claim in claims:
+        if claim.attributed and claim.start <= start and end <= claim.end:
+            return Voice(ATTRIBUTED, derived=True, reason="inside a claim linked to a source")
+    for quote_start, quote_end in quotes:
+        inside = quote_start <= start and end <= quote_end
+        # A scare quote's own marks are the reporter's distancing, not someone's words.
+        if inside and (quote_start + 1 < start or end < quote_end - 1):
+            return Voice(ATTRIBUTED, derived=True, reason="inside a quotation")
+    return Voice(REPORTER, derived=True, reason="outside quotations and attributed claims")
