@@ -84,9 +84,14 @@ def of_framing(
     for claim in claims:
         if claim.attributed and claim.start <= start and end <= claim.end:
             return Voice(ATTRIBUTED, derived=True, reason="inside a claim linked to a source")
+    own_marks = False
     for quote_start, quote_end in quotes:
-        inside = quote_start <= start and end <= quote_end
+        if not (quote_start <= start and end <= quote_end):
+            continue
         # A scare quote's own marks are the reporter's distancing, not someone's words.
-        if inside and (quote_start + 1 < start or end < quote_end - 1):
+        if quote_start + 1 < start or end < quote_end - 1:
             return Voice(ATTRIBUTED, derived=True, reason="inside a quotation")
+        own_marks = True
+    if own_marks:
+        return Voice(REPORTER, derived=True, reason="in quote marks of its own (scare quotes)")
     return Voice(REPORTER, derived=True, reason="outside quotations and attributed claims")

@@ -58,7 +58,10 @@ def test_a_scare_quote_on_its_own_is_the_reporters_distancing():
     text = "The 'moderates' met again."
     start, end = 4, 15  # the quoted word with its marks
     found = voice.of_framing(start, end, {}, claims=[], quotes=voice.quotations(text))
-    assert found.value == voice.REPORTER
+    assert (found.value, found.reason) == (
+        voice.REPORTER,
+        "in quote marks of its own (scare quotes)",
+    )
 
 
 def test_inside_a_claim_linked_to_a_source_is_attributed_and_an_answer_wins():
