@@ -207,7 +207,8 @@ def annotation_update(request: HttpRequest, pk: int) -> HttpResponse:
     return _changed(
         request,
         tag,
-        span=(tag.start, tag.end) if label else None,
+        # The hover text of the highlight shows the values: re-render its blocks too.
+        span=(tag.start, tag.end) if label or attributes is not None else None,
         insert=[tag.pk] if moved else [],
         remove=[tag.pk] if moved else [],
         replace=sorted(linked_before | _linked_pks(tag) | ({tag.pk} if not moved else set())),

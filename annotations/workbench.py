@@ -123,8 +123,23 @@ def rows_with_links(article: Article, owner, pks: list[int]) -> list[TagRow]:
     return [rows[pk] for pk in pks if pk in rows]
 
 
+def values_text(attributes: dict) -> str:
+    """ "identification: anonymous; reason for anonymity given: yes" for rows and hovers."""
+    return "; ".join(
+        f"{name}: {_shown(value)}" for name, value in attributes.items() if value not in ("", [])
+    )
+
+
+def _shown(value) -> str:
+    if value is True or value is False:
+        return "yes" if value else "no"
+    return ", ".join(value) if isinstance(value, list) else str(value)
+
+
 def row_html(row: TagRow, oob: str = "") -> str:
     """One sidebar row. Built in Python: a page may hold a thousand of them."""
+    values = values_text(row.attributes)
+    values_html = f'<span class="row-values">{escape(values)}</span>' if values else ""
     links = "".join(
         f'<li>{arrow} {escape(text)} <a href="#blk-{other.block}" data-tag-open="{other.pk}">'
         f"{escape(_clip(other.snippet, 48))}</a></li>"
@@ -138,7 +153,8 @@ def row_html(row: TagRow, oob: str = "") -> str:
         f"{f' hx-swap-oob={chr(34)}{escape(oob)}{chr(34)}' if oob else ''}>"
         f'<a href="#blk-{row.block}" class="tag-open" data-tag-open="{row.pk}">'
         f'<span class="row-label">{escape(row.label.name)}</span> '
-        f'<span class="row-quote">{escape(row.snippet)}</span></a>'
+        f'<span class="row-quote">{escape(row.snippet)}</span>'
+        f"{values_html}</a>"
         f"{f'<ul class={chr(34)}row-links{chr(34)}>{links}</ul>' if links else ''}</li>"
     )
 
@@ -155,10 +171,15 @@ def tag_spans(rows: list[TagRow]) -> list[highlight.Span]:
             layer="tags",
             ref=str(row.pk),
             css=f"tag tag-{row.category}",
-            title=row.label.name,
+            title=_hover(row),
         )
         for row in rows
     ]
+
+
+def _hover(row: TagRow) -> str:
+    values = values_text(row.attributes)
+    return f"{row.label.name}: {values}" if values else row.label.name
 
 
 def mention_spans(article: Article, lo: int, hi: int) -> list[highlight.Span]:
@@ -225,10 +246,7 @@ def suggestion_spans(suggestions: list[Suggestion]) -> list[highlight.Span]:
 
 def suggestion_row_html(suggestion: Suggestion, accept_url: str, dismiss_url: str) -> str:
     """One row of the suggestions list: what is proposed, and the two answers."""
-    values = "; ".join(
-        f"{name}: {'yes' if value is True else 'no' if value is False else value}"
-        for name, value in suggestion.attributes.items()
-    )
+    values = values_text(suggestion.attributes)
     quote = _clip(" ".join(suggestion.quote.split()), 90)
     category = suggestion.get_category_display()
     return mark_safe(
