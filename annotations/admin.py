@@ -8,6 +8,7 @@ from annotations import export_feed, export_views, exports, schema
 from annotations.models import (
     RESERVED_KEYS,
     Annotation,
+    ArticleCodebook,
     Category,
     Codebook,
     FramingTerm,
@@ -235,6 +236,44 @@ class AnnotationAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         # A tag's offsets are checked against the text: tags are made on the workbench.
         return False
+
+
+class ArticleCodebookForm(forms.ModelForm):
+    class Meta:
+        model = ArticleCodebook
+        fields = ["article", "codebook"]
+
+    def clean(self):
+        data = super().clean()
+        article, codebook = data.get("article"), data.get("codebook")
+        if article is None or codebook is None:
+            return data
+        # Tags made under another codebook would lose their labels' place on the workbench.
+        stranded = (
+            Annotation.objects.live()
+            .filter(article=article)
+            .exclude(label__codebook=codebook)
+            .count()
+        )
+        if stranded:
+            raise ValidationError(
+                f"{stranded} tag{'s' if stranded != 1 else ''} on this article use labels of "
+                f"another codebook than “{codebook}”; they would no longer fit. "
+                "Code the article under their codebook, or move those tags first."
+            )
+        return data
+
+
+@admin.register(ArticleCodebook)
+class ArticleCodebookAdmin(admin.ModelAdmin):
+    """Which codebook an article is coded under; articles not listed use the default."""
+
+    form = ArticleCodebookForm
+    list_display = ["article", "codebook"]
+    list_filter = ["codebook"]
+    list_select_related = ["article", "codebook"]
+    search_fields = ["article__title"]
+    raw_id_fields = ["article"]
 
 
 @admin.register(FramingTerm)

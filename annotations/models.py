@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, Q
 
 from newsdesk.models import Article
 
@@ -222,3 +222,27 @@ class SuggestionDismissal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} dismissed {self.category} [{self.start}, {self.end})"
+
+
+class ArticleCodebook(models.Model):
+    """The codebook an article is coded under. Without one, the default codebook."""
+
+    article = models.OneToOneField(
+        Article, on_delete=models.CASCADE, primary_key=True, related_name="coding"
+    )
+    codebook = models.ForeignKey(Codebook, on_delete=models.PROTECT, related_name="codings")
+
+    class Meta:
+        verbose_name = "article's codebook"
+        verbose_name_plural = "articles' codebooks"
+
+    def __str__(self) -> str:
+        return f"{self.article} — {self.codebook}"
+
+
+def labels_for(article_id: int) -> models.QuerySet:
+    """The labels an article is coded with: its codebook's, else the default's. One query."""
+    chosen = ArticleCodebook.objects.filter(article_id=article_id).values("codebook_id")
+    return Label.objects.filter(
+        Q(codebook_id__in=chosen) | (Q(codebook__is_default=True) & ~Exists(chosen))
+    )

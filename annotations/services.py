@@ -17,6 +17,7 @@ from annotations.models import (
     Relation,
     Suggestion,
     SuggestionDismissal,
+    labels_for,
 )
 from newsdesk.models import Article
 
@@ -230,7 +231,8 @@ def lexicon(language: str) -> list[suggest.LexiconEntry]:
 def suggestion_accept(*, suggestion: Suggestion, user: AbstractBaseUser) -> Annotation:
     """The suggestion becomes the user's own tag, with the proposed values that fit."""
     label = (
-        Label.objects.filter(codebook__is_default=True, category=suggestion.category)
+        labels_for(suggestion.article_id)
+        .filter(category=suggestion.category)
         .order_by("position", "pk")
         .first()
     )

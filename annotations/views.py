@@ -45,7 +45,7 @@ def article_workbench(request: HttpRequest, article_pk: int) -> HttpResponse:
             raise Http404
         layer_owner = get_object_or_404(get_user_model(), pk=_int(layer))
         read_only = layer_owner != request.user
-    labels = workbench.codebook_labels()
+    labels = workbench.codebook_labels(article.pk)
     mention_rows = reader.mention_rows(article)
     rows = workbench.tag_rows(article, layer_owner, labels)
     workbench.attach_links(article, layer_owner, rows)
@@ -91,7 +91,7 @@ def article_summary(request: HttpRequest, article_pk: int) -> HttpResponse:
         if not request.user.is_staff or _int(layer) is None:
             raise Http404
         owner = get_object_or_404(get_user_model(), pk=_int(layer))
-    rows = workbench.tag_rows(article, owner, workbench.codebook_labels())
+    rows = workbench.tag_rows(article, owner, workbench.codebook_labels(article.pk))
     workbench.attach_links(article, owner, rows)
     workbench.set_blocks(article, rows)
     context = {"article": article, "summary": summary.summarise(article.text, rows)}
@@ -131,7 +131,11 @@ def suggestion_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
     article = suggestion.article
     context = {
         "blocks_html": workbench.blocks_html(
-            article, request.user, workbench.codebook_labels(), suggestion.start, suggestion.end
+            article,
+            request.user,
+            workbench.codebook_labels(article.pk),
+            suggestion.start,
+            suggestion.end,
         ),
         "closed_suggestions": [suggestion.pk],
         "suggestion_count": _open_suggestion_count(article, request.user),
@@ -140,7 +144,7 @@ def suggestion_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _open_suggestion_count(article: Article, user) -> int:
-    rows = workbench.tag_rows(article, user, workbench.codebook_labels())
+    rows = workbench.tag_rows(article, user, workbench.codebook_labels(article.pk))
     return len(workbench.open_suggestions(article, user, rows))
 
 
@@ -148,14 +152,14 @@ def _open_suggestion_count(article: Article, user) -> int:
 def annotation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     tag = _own_tag(request, pk)
     (row,) = workbench.rows_with_links(tag.article, request.user, [tag.pk])
-    context = _editor_context(tag, row, workbench.codebook_labels())
+    context = _editor_context(tag, row, workbench.codebook_labels(tag.article_id))
     return TemplateResponse(request, PAGE + "#editor", context)
 
 
 @require_POST
 def annotation_create(request: HttpRequest, article_pk: int) -> HttpResponse:
     article = get_object_or_404(Article, pk=article_pk)
-    labels = workbench.codebook_labels()
+    labels = workbench.codebook_labels(article.pk)
     form = AnnotationCreateForm(request.POST, labels=labels)
     if not form.is_valid():
         return _refused(form.first_error(), 400)
@@ -312,7 +316,7 @@ def _changed(
         for pk in insert
         if pk in rows
     ]
-    labels = labels if labels is not None else workbench.codebook_labels()
+    labels = labels if labels is not None else workbench.codebook_labels(article.pk)
     by_label, by_category = workbench.counts(article, owner, labels)
     context = {
         "blocks_html": workbench.blocks_html(article, owner, labels, *span) if span else "",

@@ -18,6 +18,7 @@ from annotations.models import (
     Relation,
     Suggestion,
     SuggestionDismissal,
+    labels_for,
 )
 from newsdesk import highlight, reader
 from newsdesk.models import Article, EntityMention
@@ -48,8 +49,8 @@ class TagRow:
         return quote if len(quote) <= 90 else quote[:89] + "…"
 
 
-def codebook_labels() -> list[Label]:
-    return list(Label.objects.filter(codebook__is_default=True))
+def codebook_labels(article_id: int) -> list[Label]:
+    return list(labels_for(article_id))
 
 
 def tag_rows(
