@@ -190,7 +190,7 @@ def annotation_create(request: HttpRequest, article_pk: int) -> HttpResponse:
 @require_POST
 def annotation_update(request: HttpRequest, pk: int) -> HttpResponse:
     tag = _own_tag(request, pk)
-    old_category = tag.label.category
+    old_category, old_values = tag.label.category, tag.attributes
     label = None
     if label_pk := request.POST.get("label"):
         label_id = _int(label_pk)
@@ -212,7 +212,7 @@ def annotation_update(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         tag,
         # The hover text of the highlight shows the values: re-render its blocks too.
-        span=(tag.start, tag.end) if label or attributes is not None else None,
+        span=(tag.start, tag.end) if label or tag.attributes != old_values else None,
         insert=[tag.pk] if moved else [],
         remove=[tag.pk] if moved else [],
         replace=sorted(linked_before | _linked_pks(tag) | ({tag.pk} if not moved else set())),

@@ -7,7 +7,7 @@ from bisect import bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -215,20 +215,24 @@ def full_text_html(
 def open_suggestions(
     article: Article, owner, rows: list[TagRow], *, lo: int = 0, hi: int | None = None
 ) -> list[Suggestion]:
-    """The article's suggestions this user has neither accepted nor dismissed.
+    """The article's suggestions this user has neither accepted nor dismissed, in one query.
 
     Accepted means the user has a tag of that category on exactly that stretch, however
     it got there. ``rows`` must cover [lo, hi).
     """
-    suggestions = Suggestion.objects.filter(article=article)
-    dismissals = SuggestionDismissal.objects.filter(user=owner, article=article)
+    dismissed = SuggestionDismissal.objects.filter(
+        user=owner,
+        article=article,
+        category=OuterRef("category"),
+        start=OuterRef("start"),
+        end=OuterRef("end"),
+    )
+    suggestions = Suggestion.objects.filter(article=article).exclude(Exists(dismissed))
     if lo or hi is not None:
         hi = len(article.text) if hi is None else hi
         suggestions = suggestions.filter(start__lt=hi, end__gt=lo)
-        dismissals = dismissals.filter(start__lt=hi, end__gt=lo)
-    closed = {(row.category, row.start, row.end) for row in rows}
-    closed.update(dismissals.values_list("category", "start", "end"))
-    return [s for s in suggestions if (s.category, s.start, s.end) not in closed]
+    tagged = {(row.category, row.start, row.end) for row in rows}
+    return [s for s in suggestions if (s.category, s.start, s.end) not in tagged]
 
 
 def suggestion_spans(suggestions: list[Suggestion]) -> list[highlight.Span]:
