@@ -1,7 +1,7 @@
 import json
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -344,11 +344,13 @@ def _editor_context(tag: Annotation, row: workbench.TagRow, labels: list[Label])
         sources = workbench.nearby_sources(tag, exclude={tag.pk, *linked})
     entity_names = []
     if any(item["kind"] == "entity" for item in tag.label.attribute_schema):
+        # The most mentioned first: a long article names hundreds of things.
         entity_names = (
             EntityMention.objects.filter(article_id=tag.article_id, entity__isnull=False)
-            .order_by("entity__name")
-            .values_list("entity__name", flat=True)
-            .distinct()
+            .values("entity__name")
+            .annotate(n=Count("pk"))
+            .order_by("-n", "entity__name")
+            .values_list("entity__name", flat=True)[:ENTITY_CHOICES]
         )
     derived_voice = None
     if tag.label.category == Category.FRAMING:
@@ -362,6 +364,9 @@ def _editor_context(tag: Annotation, row: workbench.TagRow, labels: list[Label])
         "entity_names": entity_names,
         "derived_voice": derived_voice,
     }
+
+
+ENTITY_CHOICES = 60
 
 
 def _framing_voice(tag: Annotation) -> voice.Voice:
@@ -380,5 +385,9 @@ def _framing_voice(tag: Annotation) -> voice.Voice:
     )
     claims = [voice.ClaimSpan(tag.start, tag.end, attributed=True)] if in_sourced_claim else []
     return voice.of_framing(
-        tag.start, tag.end, {}, claims=claims, quotes=voice.quotations(tag.article.text)
+        tag.start,
+        tag.end,
+        {},
+        claims=claims,
+        quotes=voice.quotations(tag.article.text, tag.start, tag.end),
     )

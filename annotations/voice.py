@@ -10,6 +10,7 @@ quotation that is more than the tag's own quote marks; otherwise it is the repor
 """
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 REPORTER = "reporter's own"
@@ -20,6 +21,7 @@ ATTRIBUTE = "voice"
 # that apostrophes (Iran's, students') do not open or close anything.
 _PAIRS = {'"': '"', "“": "”", "‘": "’", "«": "»", "'": "'"}
 _PARAGRAPH = re.compile(r"\n\s*\n")
+_MARK = re.compile("[\"“”‘’«»']")
 
 
 @dataclass(frozen=True)
@@ -36,31 +38,31 @@ class ClaimSpan:
     attributed: bool  # linked to a source
 
 
-def quotations(text: str) -> list[tuple[int, int]]:
-    """[start, end) of each quotation, marks included; a quotation never crosses a
-    paragraph. Unclosed marks are ignored."""
-    found = []
-    offset = 0
-    for paragraph in [*_PARAGRAPH.split(text)]:
-        start = text.index(paragraph, offset) if paragraph else offset
-        found += _quotations_in(paragraph, start)
-        offset = start + len(paragraph)
-    return found
-
-
-def _quotations_in(paragraph: str, offset: int) -> list[tuple[int, int]]:
+def quotations(text: str, lo: int = 0, hi: int | None = None) -> list[tuple[int, int]]:
+    """[start, end) of each quotation, marks included, in the paragraphs that [lo, hi)
+    touches (all by default); a quotation never crosses a paragraph. Unclosed marks are
+    ignored. Only the marks are visited, so a long article costs little."""
+    hi = len(text) if hi is None else hi
+    first = max(text.rfind("\n\n", 0, lo), 0)
+    last = text.find("\n\n", hi)
+    last = len(text) if last < 0 else last
+    breaks = [m.start() for m in _PARAGRAPH.finditer(text, first, last)]
     found = []
     opened: tuple[str, int] | None = None
-    for index, char in enumerate(paragraph):
-        if char not in _PAIRS and char not in _PAIRS.values():
-            continue
-        if char == "'" and not _free_apostrophe(paragraph, index, opening=opened is None):
+    paragraph_end = last
+    for match in _MARK.finditer(text, first, last):
+        index, char = match.start(), match[0]
+        if opened is not None and index > paragraph_end:
+            opened = None  # its paragraph ended before this mark
+        if char == "'" and not _free_apostrophe(text, index, opening=opened is None):
             continue
         if opened is None:
             if char in _PAIRS:
                 opened = (_PAIRS[char], index)
+                following = bisect_right(breaks, index)
+                paragraph_end = breaks[following] if following < len(breaks) else last
         elif char == opened[0]:
-            found.append((offset + opened[1], offset + index + 1))
+            found.append((opened[1], index + 1))
             opened = None
     return found
 

@@ -29,6 +29,16 @@ def test_a_quotation_inside_another_belongs_to_the_outer_one():
     ]
 
 
+def test_quotations_near_a_stretch_are_those_of_its_paragraphs(sample_text):
+    everything = voice.quotations(sample_text)
+    start = sample_text.index("Zionist regime")
+    near = voice.quotations(sample_text, start, start + 14)
+    assert near and set(near) < set(everything)
+    paragraph_start = sample_text.rfind("\n\n", 0, start)
+    paragraph_end = sample_text.find("\n\n", start)
+    assert near == [q for q in everything if paragraph_start <= q[0] and q[1] <= paragraph_end]
+
+
 def test_a_quotation_does_not_run_across_paragraphs():
     text = "He said “yes\n\nand no” later."
     assert voice.quotations(text) == []
