@@ -8,6 +8,7 @@ urlpatterns = [
     path("articles/<int:article_pk>/code/", views.article_workbench, name="workbench"),
     path("articles/<int:article_pk>/tags/", views.annotation_create, name="annotation-create"),
     path("articles/<int:article_pk>/summary/", views.article_summary, name="article-summary"),
+    path("articles/<int:article_pk>/entity-names/", views.entity_names, name="entity-names"),
     path("tags/<int:pk>/", views.annotation_detail, name="annotation-detail"),
     path("tags/<int:pk>/edit/", views.annotation_update, name="annotation-update"),
     path("tags/<int:pk>/delete/", views.annotation_delete, name="annotation-delete"),

@@ -342,16 +342,6 @@ def _editor_context(tag: Annotation, row: workbench.TagRow, labels: list[Label])
     if tag.label.category in (Category.CLAIM, Category.SOURCE):
         linked = {other.pk for _, other in [*row.links_out, *row.links_in]}
         sources = workbench.nearby_sources(tag, exclude={tag.pk, *linked})
-    entity_names = []
-    if any(item["kind"] == "entity" for item in tag.label.attribute_schema):
-        # The most mentioned first: a long article names hundreds of things.
-        entity_names = (
-            EntityMention.objects.filter(article_id=tag.article_id, entity__isnull=False)
-            .values("entity__name")
-            .annotate(n=Count("pk"))
-            .order_by("-n", "entity__name")
-            .values_list("entity__name", flat=True)[:ENTITY_CHOICES]
-        )
     derived_voice = None
     if tag.label.category == Category.FRAMING:
         derived_voice = _framing_voice(tag)
@@ -361,12 +351,27 @@ def _editor_context(tag: Annotation, row: workbench.TagRow, labels: list[Label])
         "labels": labels,
         "link_choices": sources,
         "link_type": "same_as" if tag.label.category == Category.SOURCE else "attributed_to",
-        "entity_names": entity_names,
         "derived_voice": derived_voice,
     }
 
 
 ENTITY_CHOICES = 60
+
+
+@require_GET
+def entity_names(request: HttpRequest, article_pk: int) -> HttpResponse:
+    """The article's entities, most mentioned first, as the options of an entity field.
+
+    Asked for when the field is first focused, so opening a tag costs nothing for it.
+    """
+    names = (
+        EntityMention.objects.filter(article_id=article_pk, entity__isnull=False)
+        .values("entity__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "entity__name")
+        .values_list("entity__name", flat=True)[:ENTITY_CHOICES]
+    )
+    return TemplateResponse(request, PAGE + "#entity-options", {"entity_names": names})
 
 
 def _framing_voice(tag: Annotation) -> voice.Voice:

@@ -208,5 +208,9 @@ def test_the_editor_offers_the_articles_entities_for_an_entity_attribute(
     response = alice_client.get(reverse("annotations:annotation-detail", args=[source_tag.pk]))
     html = response.content.decode()
     assert f'list="entities-{source_tag.pk}"' in html
-    assert '<option value="Egypt">' in html
+    names_url = reverse("annotations:entity-names", args=[article.pk])
+    assert f'hx-get="{names_url}" hx-trigger="focus once"' in html
+    # The options come when the field is first focused.
+    options = alice_client.get(names_url, headers={"HX-Request": "true"}).content.decode()
+    assert options.strip() == '<option value="Egypt">'
     assert Codebook.objects.get().name == "News"
