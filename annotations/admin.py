@@ -30,7 +30,31 @@ class CodebookAdmin(admin.ModelAdmin):
     inlines = [LabelInline]
 
 
+class SchemaField(forms.JSONField):
+    """The attribute schema as indented JSON, one attribute and one value per line."""
+
+    def prepare_value(self, value):
+        if isinstance(value, forms.fields.InvalidJSONInput):
+            return value
+        return json.dumps(value, ensure_ascii=False, indent=2)
+
+
+SCHEMA_HELP = (
+    'A list of attributes, each {"name": …, "kind": …}. Kinds: choice (one of '
+    '"values"), multi (several of "values"), bool (yes/no), text, entity (an entity of '
+    'the article, or free text). Add "required": true to make one required. To stop '
+    'offering a value that tags already use, move it from "values" to "retired": '
+    "those tags keep it."
+)
+
+
 class LabelForm(forms.ModelForm):
+    attribute_schema = SchemaField(
+        required=False,
+        help_text=SCHEMA_HELP,
+        widget=forms.Textarea(attrs={"rows": 24, "cols": 80, "class": "vLargeTextField schema"}),
+    )
+
     class Meta:
         model = Label
         fields = [
@@ -55,6 +79,7 @@ class LabelForm(forms.ModelForm):
 
     def clean_attribute_schema(self):
         value = self.cleaned_data["attribute_schema"]
+        value = [] if value is None else value
         try:
             schema.check_schema(value)
         except schema.SchemaError as exc:
@@ -93,11 +118,24 @@ class LabelForm(forms.ModelForm):
 
 @admin.register(Label)
 class LabelAdmin(admin.ModelAdmin):
-    list_display = ["name", "category", "codebook", "shortcut", "colour", "position"]
+    list_display = ["name", "category", "codebook", "shortcut", "colour", "position", "attributes"]
     list_filter = ["codebook", "category"]
     list_select_related = ["codebook"]
     search_fields = ["name", "guideline"]
     form = LabelForm
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
+    @admin.display(description="attributes")
+    def attributes(self, obj):
+        return ", ".join(
+            f"{item['name']} ({item['kind']}"
+            + (f": {len(item['values'])} values" if item.get("values") else "")
+            + (f", {len(item['retired'])} retired" if item.get("retired") else "")
+            + ")"
+            for item in obj.attribute_schema
+        )
 
 
 class CategoryFilter(admin.SimpleListFilter):

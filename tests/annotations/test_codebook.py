@@ -214,3 +214,14 @@ def test_the_editor_offers_the_articles_entities_for_an_entity_attribute(
     options = alice_client.get(names_url, headers={"HX-Request": "true"}).content.decode()
     assert options.strip() == '<option value="Egypt">'
     assert Codebook.objects.get().name == "News"
+
+
+@pytest.mark.django_db
+def test_the_admin_shows_the_schema_one_attribute_per_line(client, staff, source_label):
+    client.force_login(staff)
+    url = reverse("admin:annotations_label_change", args=[source_label.pk])
+    html = client.get(url).content.decode()
+    assert "&quot;name&quot;: &quot;identification&quot;,\n" in html
+    assert 'class="vLargeTextField schema"' in html
+    listing = client.get(reverse("admin:annotations_label_changelist")).content.decode()
+    assert "identification (choice: 3 values)" in listing
