@@ -18,7 +18,7 @@ from django.template.defaultfilters import filesizeformat
 
 from annotations import imports, schema, spans
 from annotations.imports import Document, ImportFormatError, Link, Span
-from annotations.models import Annotation, Category, Codebook, Label, Relation
+from annotations.models import Annotation, ArticleCodebook, Category, Codebook, Label, Relation
 from newsdesk import ingest
 from newsdesk.models import Article
 from newsdesk.services import article_ingest_exact
@@ -219,8 +219,33 @@ class _Import:
         labels = self._labels(documents)
         for document in documents:
             article = self._article(document)
+            self._check_codebook(article, document)
             self._write(document, article, labels)
         return self.summary
+
+    def _check_codebook(self, article: Article, document: Document) -> None:
+        """Tags go in under the codebook the article is coded under. An article not yet
+        coded under one takes the chosen codebook, unless it has tags of another."""
+        chosen = self.options.codebook
+        coded = ArticleCodebook.objects.filter(article=article).select_related("codebook").first()
+        if coded is not None:
+            if coded.codebook_id != chosen.pk:
+                raise self.fail(
+                    f"“{article.title}” is coded under the codebook “{coded.codebook}”, not "
+                    f"“{chosen}”: import its tags with that codebook.",
+                    document,
+                )
+            return
+        if chosen.is_default:
+            return
+        others = Annotation.objects.live().filter(article=article).exclude(label__codebook=chosen)
+        if others.exists():
+            raise self.fail(
+                f"“{article.title}” has tags made under another codebook than “{chosen}”: "
+                "import its tags with that codebook.",
+                document,
+            )
+        ArticleCodebook.objects.create(article=article, codebook=chosen)
 
     # Labels
 

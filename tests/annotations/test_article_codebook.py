@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from annotations import services
+from annotations.importing import Options, Upload, import_uploads
 from annotations.models import Annotation, ArticleCodebook, Category, Codebook, Label, Suggestion
 
 from .conftest import SOURCE_QUOTE
@@ -84,3 +85,45 @@ def test_the_admin_codes_an_untagged_article_under_another_codebook(staff_client
     response = admin_post(staff_client, article, pilot)
     assert response.status_code == 302
     assert ArticleCodebook.objects.get().codebook == pilot
+
+
+# Imports respect the article's codebook
+
+
+def brat_upload(text, lines):
+    return [Upload("a.txt", text.encode()), Upload("a.ann", ("\n".join(lines) + "\n").encode())]
+
+
+def run_import(uploads, user, codebook, **kwargs):
+    return import_uploads(uploads=uploads, options=Options(user, codebook, **kwargs))
+
+
+def test_an_import_under_another_codebook_codes_new_articles_under_it(alice, pilot):
+    text = "A source said the talks were over."
+    (result,) = [
+        r
+        for r in run_import(brat_upload(text, ["T1\tSpeaker 0 8\tA source"]), alice, pilot)
+        if r.name.endswith(".ann")
+    ]
+    assert result.ok, result.error
+    article = result.articles[0]
+    assert ArticleCodebook.objects.get(article=article).codebook == pilot
+    assert Annotation.objects.get().label.codebook == pilot
+
+
+def test_an_import_under_the_wrong_codebook_is_refused_and_changes_nothing(
+    alice, article, pilot, codebook, source_tag
+):
+    start = article.text.index(SOURCE_QUOTE)
+    line = f"T1\tSpeaker {start} {start + len(SOURCE_QUOTE)}\t{SOURCE_QUOTE}"
+    results = run_import(brat_upload(article.text, [line]), alice, pilot)
+    (refused,) = [r for r in results if r.name.endswith(".ann")]
+    assert "has tags made under another codebook than “Pilot study”" in refused.error
+    assert not ArticleCodebook.objects.exists()
+    assert list(Annotation.objects.all()) == [source_tag]
+    ArticleCodebook.objects.create(article=Annotation.objects.get().article, codebook=codebook)
+    again = run_import(brat_upload(article.text, [line]), alice, pilot)
+    assert (
+        "is coded under the codebook “News”, not “Pilot study”"
+        in [r for r in again if r.name.endswith(".ann")][0].error
+    )
