@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
@@ -276,15 +276,36 @@ def import_item_process(*, item_id: int) -> ImportItem | None:
     return item
 
 
+# A batch with files still pending and nothing done for this long has lost its worker.
+STALLED_AFTER = datetime.timedelta(minutes=2)
+
+
 def import_batch_counts(batch: ImportBatch) -> dict[str, int]:
-    """How many items a batch has in each state, in one query."""
+    """How many items a batch has in each state, and when one last finished, in one query."""
     Status = ImportItem.Status
     counts = batch.items.aggregate(
         total=Count("pk"),
+        last_done=Max("processed_at"),
         **{status.value: Count("pk", filter=Q(status=status)) for status in Status},
     )
     counts["done"] = counts["total"] - counts[Status.PENDING]
+    last = max(filter(None, [counts.pop("last_done"), batch.created_at]))
+    counts["stalled"] = bool(counts[Status.PENDING]) and timezone.now() - last > STALLED_AFTER
     return counts
+
+
+def import_batch_resume(*, batch: ImportBatch) -> bool:
+    """Queue a batch's pending files again (a worker stopped); False when none are left.
+
+    Safe alongside a worker still at it: each file is taken under a row lock and only
+    while it is pending, so none is imported twice.
+    """
+    from newsdesk.tasks import import_batch
+
+    if not batch.items.filter(status=ImportItem.Status.PENDING).exists():
+        return False
+    transaction.on_commit(lambda: import_batch.enqueue(batch.pk))
+    return True
 
 
 def article_retry_entities(*, article: Article) -> None:

@@ -8,6 +8,7 @@ newsroom_patterns = [
     path("", views.article_list, name="article-list"),
     path("articles/upload/", views.article_upload, name="article-upload"),
     path("imports/<int:pk>/", views.import_batch_detail, name="import-batch"),
+    path("imports/<int:pk>/resume/", views.import_batch_resume, name="import-batch-resume"),
     path("articles/<int:pk>/", views.article_detail, name="article-detail"),
     path(
         "articles/<int:pk>/retry-entities/",

@@ -93,6 +93,16 @@ def _batch_name(files, text: str) -> str:
     return f"{name} and pasted text" if text else name
 
 
+@require_POST
+def import_batch_resume(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = get_object_or_404(ImportBatch.objects.for_user(request.user), pk=pk)
+    if services.import_batch_resume(batch=batch):
+        messages.success(request, "The remaining files are queued again.")
+    else:
+        messages.info(request, "Every file of this import is done already.")
+    return redirect(batch)
+
+
 @require_GET
 def import_batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     batch = get_object_or_404(

@@ -320,3 +320,40 @@ def test_batches_are_read_only_in_the_admin(client, staff, alices_batch):
     assert b"a.txt" in change.content
     assert b'name="_save"' not in change.content
     assert client.get(reverse("admin:newsdesk_importbatch_add")).status_code == 403
+
+
+# A batch whose worker stopped.
+
+
+def test_a_stalled_batch_offers_to_resume_and_resuming_imports_the_rest(
+    alice_client, alice, bob, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False):  # the worker never ran
+        batch = services.import_batch_create(
+            user=alice,
+            name="two.zip",
+            entries=[formats.Member("a.txt", data=b"First."), formats.Member("b.txt", data=b"2.")],
+        )
+    page = alice_client.get(batch.get_absolute_url()).content.decode()
+    assert "Resume the import" not in page  # just queued: not stalled yet
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        created_at=batch.created_at - datetime.timedelta(minutes=5)
+    )
+    page = alice_client.get(batch.get_absolute_url()).content.decode()
+    assert "the background worker may have stopped" in page
+    resume = reverse("newsdesk:import-batch-resume", args=[batch.pk])
+    bob_client = type(alice_client)()
+    bob_client.force_login(bob)
+    assert bob_client.post(resume).status_code == 404
+    assert alice_client.get(resume).status_code == 405
+    assert ImportItem.objects.filter(status=ImportItem.Status.PENDING).count() == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        response = alice_client.post(resume)
+    assert response.status_code == 302
+    assert set(ImportItem.objects.values_list("status", flat=True)) == {"imported"}
+    assert Article.objects.count() == 2
+    page = alice_client.get(batch.get_absolute_url()).content.decode()
+    assert "2 of 2 · 2 added" in page and "Resume the import" not in page
+    with django_capture_on_commit_callbacks(execute=True):
+        alice_client.post(resume)  # nothing left: harmless
+    assert Article.objects.count() == 2
