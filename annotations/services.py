@@ -230,12 +230,8 @@ def lexicon(language: str) -> list[suggest.LexiconEntry]:
 
 def suggestion_accept(*, suggestion: Suggestion, user: AbstractBaseUser) -> Annotation:
     """The suggestion becomes the user's own tag, with the proposed values that fit."""
-    label = (
-        labels_for(suggestion.article_id)
-        .filter(category=suggestion.category)
-        .order_by("position", "pk")
-        .first()
-    )
+    labels = labels_for(suggestion.article_id)  # in codebook order
+    label = next((label for label in labels if label.category == suggestion.category), None)
     if label is None:
         raise AnnotationError(f"The codebook has no {suggestion.category} label to accept it as.")
     return annotation_create(

@@ -7,7 +7,8 @@ from bisect import bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db import connection
+from django.db.models import Count, Q
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -218,21 +219,22 @@ def open_suggestions(
     """The article's suggestions this user has neither accepted nor dismissed, in one query.
 
     Accepted means the user has a tag of that category on exactly that stretch, however
-    it got there. ``rows`` must cover [lo, hi).
+    it got there. ``rows`` must cover [lo, hi). Raw SQL: every tag endpoint runs this,
+    and building the ORM's NOT EXISTS costs more than the database's answer.
     """
-    dismissed = SuggestionDismissal.objects.filter(
-        user=owner,
-        article=article,
-        category=OuterRef("category"),
-        start=OuterRef("start"),
-        end=OuterRef("end"),
+    quote = connection.ops.quote_name
+    table, dismissals = Suggestion._meta.db_table, SuggestionDismissal._meta.db_table
+    end = quote("end")
+    sql = (
+        f"SELECT * FROM {quote(table)} s WHERE s.article_id = %s AND s.start < %s "
+        f"AND s.{end} > %s AND NOT EXISTS (SELECT 1 FROM {quote(dismissals)} d "
+        "WHERE d.user_id = %s AND d.article_id = s.article_id AND d.category = s.category "
+        f"AND d.start = s.start AND d.{end} = s.{end}) ORDER BY s.start, s.{end} DESC, s.id"
     )
-    suggestions = Suggestion.objects.filter(article=article).exclude(Exists(dismissed))
-    if lo or hi is not None:
-        hi = len(article.text) if hi is None else hi
-        suggestions = suggestions.filter(start__lt=hi, end__gt=lo)
+    hi = len(article.text) if hi is None else hi
     tagged = {(row.category, row.start, row.end) for row in rows}
-    return [s for s in suggestions if (s.category, s.start, s.end) not in tagged]
+    found = Suggestion.objects.raw(sql, [article.pk, hi, lo, owner.pk])
+    return [s for s in found if (s.category, s.start, s.end) not in tagged]
 
 
 def suggestion_spans(suggestions: list[Suggestion]) -> list[highlight.Span]:
