@@ -78,6 +78,17 @@ _PRONOUNS = frozenset(
 _TRIM = " \t\n,;:—–-\"'“”‘’("
 
 
+# The order proposed values are shown in (the news codebook's).
+ATTRIBUTE_ORDER = [
+    "identification",
+    "source type",
+    "affiliation",
+    "reason for anonymity given",
+    "cue",
+    "device",
+]
+
+
 @dataclass(frozen=True)
 class Suggestion:
     category: str

@@ -12,6 +12,7 @@ from django.db.models import Count, Q
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from annotations import suggest
 from annotations.models import (
     Annotation,
     Category,
@@ -125,11 +126,18 @@ def rows_with_links(article: Article, owner, pks: list[int]) -> list[TagRow]:
     return [rows[pk] for pk in pks if pk in rows]
 
 
-def values_text(attributes: dict) -> str:
-    """ "identification: anonymous; reason for anonymity given: yes" for rows and hovers."""
+def values_text(attributes: dict, order: list[str]) -> str:
+    """ "identification: anonymous; reason for anonymity given: yes" for rows and hovers,
+    in ``order`` (the schema's), whatever order the database keeps JSON keys in."""
+    rank = {name: index for index, name in enumerate(order)}
+    names = sorted(attributes, key=lambda name: (rank.get(name, len(rank)), name))
     return "; ".join(
-        f"{name}: {_shown(value)}" for name, value in attributes.items() if value not in ("", [])
+        f"{name}: {_shown(attributes[name])}" for name in names if attributes[name] not in ("", [])
     )
+
+
+def schema_order(label: Label) -> list[str]:
+    return [item["name"] for item in label.attribute_schema]
 
 
 def _shown(value) -> str:
@@ -140,7 +148,7 @@ def _shown(value) -> str:
 
 def row_html(row: TagRow, oob: str = "") -> str:
     """One sidebar row. Built in Python: a page may hold a thousand of them."""
-    values = values_text(row.attributes)
+    values = values_text(row.attributes, schema_order(row.label))
     values_html = f'<span class="row-values">{escape(values)}</span>' if values else ""
     links = "".join(
         f'<li>{arrow} {escape(text)} <a href="#blk-{other.block}" data-tag-open="{other.pk}">'
@@ -180,7 +188,7 @@ def tag_spans(rows: list[TagRow]) -> list[highlight.Span]:
 
 
 def _hover(row: TagRow) -> str:
-    values = values_text(row.attributes)
+    values = values_text(row.attributes, schema_order(row.label))
     return f"{row.label.name}: {values}" if values else row.label.name
 
 
@@ -253,7 +261,7 @@ def suggestion_spans(suggestions: list[Suggestion]) -> list[highlight.Span]:
 
 def suggestion_row_html(suggestion: Suggestion, accept_url: str, dismiss_url: str) -> str:
     """One row of the suggestions list: what is proposed, and the two answers."""
-    values = values_text(suggestion.attributes)
+    values = values_text(suggestion.attributes, suggest.ATTRIBUTE_ORDER)
     quote = _clip(" ".join(suggestion.quote.split()), 90)
     category = suggestion.get_category_display()
     return mark_safe(
