@@ -3,6 +3,7 @@
 Reads only; every function issues a fixed number of queries, whatever the number of tags.
 """
 
+import functools
 from bisect import bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -44,6 +45,11 @@ class TagRow:
     @property
     def category(self) -> str:
         return self.label.category
+
+    @functools.cached_property
+    def values(self) -> str:
+        """Its attribute values as one line, for the sidebar row and the hover."""
+        return values_text(self.attributes, schema_order(self.label))
 
     @property
     def snippet(self) -> str:
@@ -148,7 +154,7 @@ def _shown(value) -> str:
 
 def row_html(row: TagRow, oob: str = "") -> str:
     """One sidebar row. Built in Python: a page may hold a thousand of them."""
-    values = values_text(row.attributes, schema_order(row.label))
+    values = row.values
     values_html = f'<span class="row-values">{escape(values)}</span>' if values else ""
     links = "".join(
         f'<li>{arrow} {escape(text)} <a href="#blk-{other.block}" data-tag-open="{other.pk}">'
@@ -188,7 +194,7 @@ def tag_spans(rows: list[TagRow]) -> list[highlight.Span]:
 
 
 def _hover(row: TagRow) -> str:
-    values = values_text(row.attributes, schema_order(row.label))
+    values = row.values
     return f"{row.label.name}: {values}" if values else row.label.name
 
 
