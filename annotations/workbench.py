@@ -7,10 +7,10 @@ import functools
 from bisect import bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from html import escape
 
 from django.db import connection
 from django.db.models import Count, Q
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from annotations import suggest
