@@ -114,8 +114,20 @@ def load_parser(name: str):
 
 
 def suggest(text: str, *, nlp, lexicon: Iterable[LexiconEntry]) -> list[Suggestion]:
-    found = attributions(text, nlp=nlp) + framing(text, lexicon=lexicon, nlp=nlp)
+    docs = parse(text, nlp)  # once, for both suggesters that read the parse
+    found = (
+        _attributions_in(docs)
+        + _lexicon_matches(text, tuple(lexicon))
+        + _scare_quotes(text)
+        + _hidden_agency_in(docs)
+    )
     return _outermost(sorted(set(found), key=lambda s: (s.start, -s.end, s.category)))
+
+
+def parse(text: str, nlp) -> list[tuple[int, object]]:
+    """Each paragraph's offset and parsed Doc: memory bounded by the longest paragraph."""
+    chunks = paragraphs(text)
+    return list(zip((o for o, _ in chunks), nlp.pipe(c for _, c in chunks), strict=True))
 
 
 def _outermost(ordered: list[Suggestion]) -> list[Suggestion]:
@@ -132,9 +144,12 @@ def _outermost(ordered: list[Suggestion]) -> list[Suggestion]:
 
 def attributions(text: str, *, nlp) -> list[Suggestion]:
     """Source phrases: the subject of a cue verb, the object of "according to" / "citing"."""
-    chunks = paragraphs(text)
+    return _attributions_in(parse(text, nlp))
+
+
+def _attributions_in(docs) -> list[Suggestion]:
     found = []
-    for (offset, _), doc in zip(chunks, nlp.pipe(chunk for _, chunk in chunks), strict=True):
+    for offset, doc in docs:
         for token in doc:
             head, cue = _source_head(token)
             if head is None or head.lower_ in _PRONOUNS or head.pos_ == "PRON":
@@ -279,7 +294,7 @@ _HIDDEN_AGENCY_VERBS = frozenset(
 def framing(text: str, *, lexicon: Iterable[LexiconEntry], nlp=None) -> list[Suggestion]:
     found = _lexicon_matches(text, tuple(lexicon)) + _scare_quotes(text)
     if nlp is not None:
-        found += _hidden_agency(text, nlp)
+        found += _hidden_agency_in(parse(text, nlp))
     return found
 
 
@@ -331,11 +346,10 @@ def _scare_quotes(text: str) -> list[Suggestion]:
     return found
 
 
-def _hidden_agency(text: str, nlp) -> list[Suggestion]:
+def _hidden_agency_in(docs) -> list[Suggestion]:
     """Passive violence verbs with no agent: "were killed" — by whom?"""
-    chunks = paragraphs(text)
     found = []
-    for (offset, _), doc in zip(chunks, nlp.pipe(chunk for _, chunk in chunks), strict=True):
+    for offset, doc in docs:
         for token in doc:
             if token.lemma_ not in _HIDDEN_AGENCY_VERBS or token.tag_ != "VBN":
                 continue
