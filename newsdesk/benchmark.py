@@ -1,4 +1,5 @@
-"""Bulk-import throughput: a zip of small synthetic articles through the batch path, with NER.
+"""Bulk-import throughput: a zip of small synthetic articles through the batch path, with NER
+and tag suggestions.
 
 Used by ``manage.py bench --imports N``. The articles are written here from word lists
 (no real text ships as demo content); each is distinct, so none is a duplicate.
@@ -10,6 +11,7 @@ import random
 import time
 import zipfile
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test.utils import override_settings
 
@@ -52,12 +54,15 @@ def measure_import(count: int) -> dict:
     """Import ``count`` articles from one zip through the batch path, NER included.
 
     Tasks run immediately in this process (the import, then each article's entity
-    extraction), so the time covers reading, saving and NER. Run it in a throwaway
-    database: it creates a user and ``count`` articles.
+    extraction and tag suggestions), so the time covers reading, saving, NER and the
+    parse. Run it in a throwaway database: it creates a user and ``count`` articles.
     """
+    from annotations import suggest
     from newsdesk import ner
 
-    ner.extract_mentions("Warm-up in Cairo.")  # load the spaCy model outside the timing
+    # Load the spaCy pipelines outside the timing.
+    ner.extract_mentions("Warm-up in Cairo.")
+    suggest.load_parser(settings.NEWSDESK_SPACY_MODEL)("Warm-up in Cairo.")
     user = get_user_model().objects.create_user(f"bench-import-{time.time_ns()}")
     data = build_zip(count)
     before = Article.objects.count()
@@ -79,7 +84,7 @@ def measure_import(count: int) -> dict:
     if imported != count or ready != count or Article.objects.count() - before != count:
         raise RuntimeError(f"Expected {count} imported articles with entities, got {ready}.")
     return {
-        "name": f"import {count:,} articles from a zip, with NER",
+        "name": f"import {count:,} articles from a zip, with NER and suggestions",
         "articles": count,
         "zip_bytes": len(data),
         "seconds": round(seconds, 2),
