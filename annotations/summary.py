@@ -101,10 +101,3 @@ def claim_spans(rows) -> list[voice.ClaimSpan]:
         for row in rows
         if row.category == Category.CLAIM
     ]
-
-
-def framing_voice(text: str, rows, row) -> voice.Voice:
-    """One framing tag's voice, given the annotator's rows in the article."""
-    return voice.of_framing(
-        row.start, row.end, row.attributes, claims=claim_spans(rows), quotes=voice.quotations(text)
-    )

@@ -38,13 +38,8 @@ def _refused(message: str, status: int = 422) -> HttpResponse:
 @require_GET
 def article_workbench(request: HttpRequest, article_pk: int) -> HttpResponse:
     article = get_object_or_404(Article.objects.select_related("outlet"), pk=article_pk)
-    layer_owner, read_only = request.user, False
-    if layer := request.GET.get("layer"):
-        # Reviewers may look at another annotator's layer, read-only; nobody else may.
-        if not request.user.is_staff or _int(layer) is None:
-            raise Http404
-        layer_owner = get_object_or_404(get_user_model(), pk=_int(layer))
-        read_only = layer_owner != request.user
+    layer_owner = _layer_owner(request)
+    read_only = layer_owner != request.user
     labels = workbench.codebook_labels(article.pk)
     mention_rows = reader.mention_rows(article)
     rows = workbench.tag_rows(article, layer_owner, labels)
@@ -86,16 +81,22 @@ def article_workbench(request: HttpRequest, article_pk: int) -> HttpResponse:
 def article_summary(request: HttpRequest, article_pk: int) -> HttpResponse:
     """Distinct sources, anonymous ones, claims per source, framing by voice: one layer."""
     article = get_object_or_404(Article.objects.only("pk", "text"), pk=article_pk)
-    owner = request.user
-    if layer := request.GET.get("layer"):
-        if not request.user.is_staff or _int(layer) is None:
-            raise Http404
-        owner = get_object_or_404(get_user_model(), pk=_int(layer))
+    owner = _layer_owner(request)
     rows = workbench.tag_rows(article, owner, workbench.codebook_labels(article.pk))
     workbench.attach_links(article, owner, rows)
     workbench.set_blocks(article, rows)
     context = {"article": article, "summary": summary.summarise(article.text, rows)}
     return TemplateResponse(request, PAGE + "#summary", context)
+
+
+def _layer_owner(request: HttpRequest):
+    """Whose tags to show: one's own, or for reviewers (staff) the ``?layer=`` annotator's."""
+    layer = request.GET.get("layer")
+    if not layer:
+        return request.user
+    if not request.user.is_staff or _int(layer) is None:
+        raise Http404
+    return get_object_or_404(get_user_model(), pk=_int(layer))
 
 
 def _suggestion_row(suggestion: Suggestion) -> str:
