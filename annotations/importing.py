@@ -20,8 +20,8 @@ from annotations import imports, schema, spans
 from annotations.imports import Document, ImportFormatError, Link, Span
 from annotations.models import Annotation, ArticleCodebook, Category, Codebook, Label, Relation
 from newsdesk import ingest
+from newsdesk.ingestion import article_ingest_exact
 from newsdesk.models import Article
-from newsdesk.services import article_ingest_exact
 
 PALETTE = ("#2f6f4f", "#7a4fa0", "#a0522d", "#1f6f8b", "#8b6b1f", "#6b3a5b", "#3f5f9f")
 BRAT_CONFIG = {"annotation.conf", "visual.conf", "tools.conf", "kb_shortcuts.conf"}

@@ -5,7 +5,7 @@ from django.db.models import Count, Q
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from newsdesk import services
+from newsdesk import entities
 from newsdesk.models import Article, Entity, EntityMention, ImportBatch, ImportItem, Outlet
 
 
@@ -81,7 +81,7 @@ class ArticleAdmin(admin.ModelAdmin):
     def rerun_entities(self, request, queryset):
         count = 0
         for article in queryset.exclude(status=Article.Status.PROCESSING):
-            services.article_retry_entities(article=article)
+            entities.article_retry_entities(article=article)
             count += 1
         self.message_user(
             request, f"Queued entity extraction for {count} article(s).", messages.SUCCESS

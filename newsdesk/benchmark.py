@@ -15,7 +15,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test.utils import override_settings
 
-from newsdesk import services
+from newsdesk import import_batches
 from newsdesk.models import Article, ImportItem
 
 PEOPLE = ["Maria Lopez", "Ahmed Nasser", "Jane Okafor", "Tom Becker", "Li Wei", "Ana Ruiz"]
@@ -74,8 +74,8 @@ def measure_import(count: int) -> dict:
     try:
         with override_settings(TASKS=immediate, NEWSDESK_MAX_ZIP_MEMBERS=max(count, 2000)):
             began = time.perf_counter()
-            entries = services.import_entries([_ZipUpload(data)])
-            batch = services.import_batch_create(user=user, name="bench.zip", entries=entries)
+            entries = import_batches.import_entries([_ZipUpload(data)])
+            batch = import_batches.import_batch_create(user=user, name="bench.zip", entries=entries)
             seconds = time.perf_counter() - began
     finally:
         task_log.setLevel(level)

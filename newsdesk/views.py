@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from newsdesk import highlight, reader, services
+from newsdesk import entities, highlight, import_batches, ingestion, reader
 from newsdesk.filters import ArticleFilterForm
 from newsdesk.formats import Member
 from newsdesk.forms import ArticleUploadForm
@@ -51,11 +51,11 @@ def article_upload(request: HttpRequest) -> HttpResponse:
         metadata = form.metadata()
         files, text = form.cleaned_data["files"], form.cleaned_data["text"].strip()
         if form.is_bulk():
-            entries = services.import_entries(files)
+            entries = import_batches.import_entries(files)
             if text:
-                entries.append(Member(services.PASTED_TEXT, data=text.encode()))
+                entries.append(Member(import_batches.PASTED_TEXT, data=text.encode()))
             if any(not entry.error for entry in entries):
-                batch = services.import_batch_create(
+                batch = import_batches.import_batch_create(
                     user=request.user,
                     name=_batch_name(files, text),
                     entries=entries,
@@ -67,7 +67,7 @@ def article_upload(request: HttpRequest) -> HttpResponse:
         else:
             if files:
                 result = _ingest(
-                    services.article_ingest_file,
+                    ingestion.article_ingest_file,
                     files[0].name,
                     file=files[0],
                     user=request.user,
@@ -75,7 +75,11 @@ def article_upload(request: HttpRequest) -> HttpResponse:
                 )
             else:
                 result = _ingest(
-                    services.article_ingest, "Pasted text", text=text, user=request.user, **metadata
+                    ingestion.article_ingest,
+                    "Pasted text",
+                    text=text,
+                    user=request.user,
+                    **metadata,
                 )
             if result.article:
                 messages.success(request, "Added 1 article. Entities are being found now.")
@@ -96,7 +100,7 @@ def _batch_name(files, text: str) -> str:
 @require_POST
 def import_batch_resume(request: HttpRequest, pk: int) -> HttpResponse:
     batch = get_object_or_404(ImportBatch.objects.for_user(request.user), pk=pk)
-    if services.import_batch_resume(batch=batch):
+    if import_batches.import_batch_resume(batch=batch):
         messages.success(request, "The remaining files are queued again.")
     else:
         messages.info(request, "Every file of this import is done already.")
@@ -108,7 +112,7 @@ def import_batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     batch = get_object_or_404(
         ImportBatch.objects.for_user(request.user).select_related("user"), pk=pk
     )
-    counts = services.import_batch_counts(batch)
+    counts = import_batches.import_batch_counts(batch)
     running = counts["pending"] > 0
     items = batch.items.defer("payload").select_related("article").order_by("position")
     if running:
@@ -146,7 +150,7 @@ def _ingest(service, name: str, **kwargs) -> UploadResult:
     """Run one ingestion; a refusal becomes a message and leaves nothing behind."""
     try:
         return UploadResult(name, article=service(**kwargs))
-    except services.DuplicateArticle as exc:
+    except ingestion.DuplicateArticle as exc:
         return UploadResult(name, error=str(exc), existing=exc.existing)
     except IngestError as exc:
         return UploadResult(name, error=str(exc))
@@ -176,6 +180,6 @@ def article_retry_entities(request: HttpRequest, pk: int) -> HttpResponse:
     if article.status == Article.Status.PROCESSING:
         messages.info(request, "Entities are already being found for this article.")
     else:
-        services.article_retry_entities(article=article)
+        entities.article_retry_entities(article=article)
         messages.success(request, "Finding entities again.")
     return redirect(article)

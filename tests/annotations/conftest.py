@@ -3,7 +3,7 @@ from django.test import Client
 
 from annotations import services
 from annotations.models import Category, Codebook, Label
-from newsdesk import services as newsdesk_services
+from newsdesk import ingestion
 
 SOURCE_QUOTE = "A senior Egyptian security source, who requested anonymity"
 CLAIM_QUOTE = "killed 1,200 people"
@@ -18,12 +18,12 @@ def fast_password_hashing(settings):
 @pytest.fixture
 def article(alice, sample_text):
     """The EFE wire article, uploaded by alice. NER is not run: no entities."""
-    return newsdesk_services.article_ingest(text=sample_text, user=alice, outlet="EFE")
+    return ingestion.article_ingest(text=sample_text, user=alice, outlet="EFE")
 
 
 @pytest.fixture
 def other_article(alice):
-    return newsdesk_services.article_ingest(
+    return ingestion.article_ingest(
         text="Abbas Kamel met officials in Cairo. A source said talks went well.", user=alice
     )
 

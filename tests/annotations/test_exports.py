@@ -11,7 +11,7 @@ import pytest
 
 from annotations import export_feed, exports, services
 from annotations.models import Annotation, Label, Relation
-from newsdesk import services as newsdesk_services
+from newsdesk import ingestion
 from tests.annotations.conftest import CLAIM_QUOTE, SOURCE_QUOTE
 
 EMOJI_TEXT = "Crowds 👋🏽 cheered 🙂 as Ana Ruiz said the 🇪🇸 team “won”.\n\nOfficials agreed."
@@ -414,7 +414,7 @@ def test_it_writes_no_brat_pair_for_an_untagged_article_in_a_staff_export(
 
 
 def test_it_counts_emoji_offsets_in_code_points_from_the_database(alice, alice_client, claim_label):
-    article = newsdesk_services.article_ingest(text=EMOJI_TEXT, user=alice)
+    article = ingestion.article_ingest(text=EMOJI_TEXT, user=alice)
     quote = "the 🇪🇸 team “won”"
     start = article.text.index(quote)
     end = start + len(quote)

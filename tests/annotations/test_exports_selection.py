@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from newsdesk import services as newsdesk_services
+from newsdesk import ingestion
 from newsdesk.models import Article, Outlet
 from tests.annotations.test_exports import body, csv_rows, jsonl
 
@@ -14,7 +14,7 @@ def corpus(alice, bob, tag, claim_label, framing_label):
     """Four articles: two from EFE (Feb and Mar 2024), one from Reuters, one failed."""
 
     def add(text, title, outlet, published, status=Article.Status.READY):
-        article = newsdesk_services.article_ingest(
+        article = ingestion.article_ingest(
             text=text, user=alice, title=title, outlet=outlet, published_on=published
         )
         Article.objects.filter(pk=article.pk).update(status=status)
@@ -123,7 +123,7 @@ def test_chosen_ids_narrow_the_selection(corpus, staff_client):
 
 def test_the_list_pages_keep_the_filters(alice, alice_client):
     for n in range(51):
-        newsdesk_services.article_ingest(text=f"Talks number {n}.", user=alice, title=f"Talks {n}")
+        ingestion.article_ingest(text=f"Talks number {n}.", user=alice, title=f"Talks {n}")
     html = alice_client.get("/", {"q": "talks"}).content.decode()
     assert 'href="?q=talks&amp;page=2"' in html
 

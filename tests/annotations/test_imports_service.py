@@ -11,8 +11,8 @@ from annotations.importing import Options, Upload, import_uploads
 from annotations.models import Annotation, Category, Label, Relation
 from newsdesk import ingest
 from newsdesk.ingest import IngestError
+from newsdesk.ingestion import article_ingest_exact
 from newsdesk.models import Article
-from newsdesk.services import article_ingest_exact
 
 from .conftest import CLAIM_QUOTE, SOURCE_QUOTE
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from annotations import services
 from annotations.models import Annotation, FramingTerm, Suggestion, SuggestionDismissal
-from newsdesk import services as newsdesk_services
+from newsdesk import ingestion
 
 from .conftest import SOURCE_QUOTE
 
@@ -56,7 +56,7 @@ def test_a_rerun_replaces_the_suggestions_and_follows_the_admins_lexicon(article
 def test_uploading_an_article_queues_its_suggestions(alice, django_capture_on_commit_callbacks):
     text = "A senior official, who requested anonymity, told reporters the so-called deal was off."
     with django_capture_on_commit_callbacks(execute=True):
-        article = newsdesk_services.article_ingest(text=text, user=alice)
+        article = ingestion.article_ingest(text=text, user=alice)
     quotes = set(Suggestion.objects.filter(article=article).values_list("quote", flat=True))
     assert quotes == {"A senior official, who requested anonymity", "so-called"}
 

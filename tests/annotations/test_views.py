@@ -229,10 +229,10 @@ def test_an_htmx_get_returns_only_the_reader_fragment(alice_client, article, sou
 def test_the_workbench_shows_entities_and_tags_together(
     alice_client, alice, sample_text, source_label, django_capture_on_commit_callbacks
 ):
-    from newsdesk import services as newsdesk_services
+    from newsdesk import ingestion
 
     with django_capture_on_commit_callbacks(execute=True):
-        article = newsdesk_services.article_ingest(text=sample_text, user=alice)
+        article = ingestion.article_ingest(text=sample_text, user=alice)
     start = article.text.index("Abbas Kamel")
     tag = services.annotation_create(
         article=article,
@@ -957,9 +957,9 @@ def test_creating_a_tag_issues_as_many_queries_with_200_tags_as_with_10(
 
 
 def test_markup_in_the_text_and_in_label_names_is_escaped(alice_client, alice, codebook, tag):
-    from newsdesk import services as newsdesk_services
+    from newsdesk import ingestion
 
-    article = newsdesk_services.article_ingest(
+    article = ingestion.article_ingest(
         text="<script>alert('x')</script> Abbas Kamel said the <b>talks</b> failed.", user=alice
     )
     label = Label.objects.create(

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from annotations import services as annotation_services
 from annotations.models import Annotation, Suggestion
-from newsdesk import services
+from newsdesk import ingestion
 from newsdesk.models import Article
 
 SOURCE_PHRASE = "A senior Egyptian security source, who requested anonymity"
@@ -22,7 +22,7 @@ def article(alice, sample_text) -> Article:
     # put the codebook and the lexicon back with the migrations' own code.
     for name in ("0002_default_codebook", "0006_news_codebook", "0008_default_lexicon"):
         importlib.import_module(f"annotations.migrations.{name}").install(apps, None)
-    article = services.article_ingest(text=sample_text, user=alice)
+    article = ingestion.article_ingest(text=sample_text, user=alice)
     # The worker's job, done here so the test does not depend on task timing.
     annotation_services.article_suggest(article_id=article.pk)
     return article

@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import expect
 
-from newsdesk import services
+from newsdesk import import_batches, ingestion
 from newsdesk.models import Article, ImportBatch, ImportItem
 from tests.newsdesk.files import docx_file, html_page
 
@@ -16,7 +16,7 @@ IMPORT_TIMEOUT_MS = 30_000
 def test_a_bulk_upload_of_three_files_with_one_duplicate(
     page, live_server, login, alice, bob, tmp_path, output_dir
 ):
-    existing = services.article_ingest(
+    existing = ingestion.article_ingest(
         text="The council approved the new budget on Monday.", user=bob, title="Budget approved"
     )
     files = [tmp_path / "flood.html", tmp_path / "strike.docx", tmp_path / "budget.txt"]
@@ -71,7 +71,7 @@ def test_a_bulk_upload_of_three_files_with_one_duplicate(
 
 
 def test_another_users_batch_is_not_found_in_the_browser(page, live_server, login, alice, bob):
-    batch = services.import_batch_create(user=bob, name="bob.zip", entries=[], enqueue=False)
+    batch = import_batches.import_batch_create(user=bob, name="bob.zip", entries=[], enqueue=False)
     login(page, live_server, "alice", "alice-password-1")
     response = page.goto(f"{live_server.url}{batch.get_absolute_url()}")
     assert response.status == 404

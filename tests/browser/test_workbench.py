@@ -14,7 +14,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from annotations.models import Annotation, Category, Relation
-from newsdesk import services
+from newsdesk import entities, ingestion
 from newsdesk.models import Article
 
 SOURCE_PHRASE = "A senior Egyptian security source, who requested anonymity"
@@ -96,10 +96,10 @@ def codebook():
 
 
 def make_article(text: str, user) -> Article:
-    article = services.article_ingest(text=text, user=user)
+    article = ingestion.article_ingest(text=text, user=user)
     article.refresh_from_db()
     if article.status != Article.Status.READY:
-        services.article_extract_entities(article_id=article.pk)
+        entities.article_extract_entities(article_id=article.pk)
         article.refresh_from_db()
     return article
 

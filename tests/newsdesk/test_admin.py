@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from newsdesk import services
+from newsdesk import ingestion
 from newsdesk.models import Article
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +16,7 @@ def admin_client_(client, staff):
 @pytest.fixture
 def article(alice, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        return services.article_ingest(
+        return ingestion.article_ingest(
             text="Abbas Kamel met officials in Cairo.", user=alice, outlet="EFE"
         )
 

@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from newsdesk import formats, services
+from newsdesk import entities, formats, import_batches, ingestion
 from newsdesk.models import Article, ImportBatch, ImportItem
 from tests.newsdesk.files import docx_file, html_page, pdf_file, zip_file
 
@@ -40,7 +40,7 @@ def mixed_zip(duplicate_text: str = "") -> bytes:
 def test_a_zip_of_mixed_formats_is_imported_with_a_summary(
     alice_client, alice, bob, django_capture_on_commit_callbacks
 ):
-    existing = services.article_ingest(text="An old story from Doha.", user=bob, title="Old")
+    existing = ingestion.article_ingest(text="An old story from Doha.", user=bob, title="Old")
     data = mixed_zip(duplicate_text="An old story from Doha.")
     response = upload(
         alice_client,
@@ -101,21 +101,21 @@ def test_a_zip_of_mixed_formats_is_imported_with_a_summary(
 def test_one_failing_file_leaves_no_half_made_article_and_the_others_go_in(
     alice, monkeypatch, django_capture_on_commit_callbacks
 ):
-    real_enqueue = services._enqueue_entities
+    real_enqueue = entities.enqueue
 
     def enqueue(article):
         if article.title == "Boom":
             raise RuntimeError("the queue is down")
         real_enqueue(article)
 
-    monkeypatch.setattr(services, "_enqueue_entities", enqueue)
+    monkeypatch.setattr(entities, "enqueue", enqueue)
     entries = [
         formats.Member("a.txt", data=b"First story."),
         formats.Member("boom.txt", data=b"title: Boom\nThe article row is saved, then this fails."),
         formats.Member("c.txt", data=b"Third story."),
     ]
     with django_capture_on_commit_callbacks(execute=True):
-        batch = services.import_batch_create(user=alice, name="three", entries=entries)
+        batch = import_batches.import_batch_create(user=alice, name="three", entries=entries)
     statuses = list(batch.items.values_list("name", "status", "message"))
     assert statuses == [
         ("a.txt", "imported", ""),
@@ -132,10 +132,10 @@ def test_one_failing_file_leaves_no_half_made_article_and_the_others_go_in(
 def test_processing_twice_imports_nothing_twice(alice, django_capture_on_commit_callbacks):
     entries = [formats.Member("a.txt", data=b"First story.")]
     with django_capture_on_commit_callbacks(execute=True):
-        batch = services.import_batch_create(user=alice, name="one", entries=entries)
+        batch = import_batches.import_batch_create(user=alice, name="one", entries=entries)
     item = batch.items.get()
-    assert services.import_item_process(item_id=item.pk) is None
-    services.import_batch_run(batch_id=batch.pk)
+    assert import_batches.import_item_process(item_id=item.pk) is None
+    import_batches.import_batch_run(batch_id=batch.pk)
     assert Article.objects.count() == 1
     assert batch.items.get().status == "imported"
 
@@ -269,7 +269,7 @@ def test_a_single_broken_file_is_refused_on_the_form(alice_client):
 
 @pytest.fixture
 def alices_batch(alice):
-    return services.import_batch_create(
+    return import_batches.import_batch_create(
         user=alice, name="a.zip", entries=[formats.Member("a.txt", data=b"A.")]
     )
 
@@ -300,8 +300,8 @@ def test_the_batch_page_query_count_does_not_grow_with_files(
     entries += [formats.Member(f"{i}.jpg", error=f"{i}.jpg is not supported") for i in range(50)]
     entries += [formats.Member(f"again-{i}.txt", data=b"Story number 1.") for i in range(20)]
     with django_capture_on_commit_callbacks(execute=False):
-        batch = services.import_batch_create(user=alice, name="many", entries=entries)
-    services.import_batch_run(batch_id=batch.pk)
+        batch = import_batches.import_batch_create(user=alice, name="many", entries=entries)
+    import_batches.import_batch_run(batch_id=batch.pk)
     with django_assert_max_num_queries(5):
         response = alice_client.get(batch.get_absolute_url())
     assert "220 of 220 · 150 added · 20 duplicates · 50 failed" in response.content.decode()
@@ -329,7 +329,7 @@ def test_a_stalled_batch_offers_to_resume_and_resuming_imports_the_rest(
     alice_client, alice, bob, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=False):  # the worker never ran
-        batch = services.import_batch_create(
+        batch = import_batches.import_batch_create(
             user=alice,
             name="two.zip",
             entries=[formats.Member("a.txt", data=b"First."), formats.Member("b.txt", data=b"2.")],

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from newsdesk import services
+from newsdesk import ingestion
 from newsdesk.models import Article, ImportBatch, ImportItem
 from tests.newsdesk.files import docx_file, html_page, pdf_file, zip_file
 
@@ -55,7 +55,7 @@ def test_it_imports_a_folder_recursively_with_zips_inside(folder, staff):
 
 
 def test_failures_and_duplicates_are_summarised_and_the_exit_code_says_so(tmp_path, alice):
-    services.article_ingest(text="Already here.", user=alice, title="Old")
+    ingestion.article_ingest(text="Already here.", user=alice, title="Old")
     (tmp_path / "again.txt").write_text("Already here.")
     (tmp_path / "scan.pdf").write_bytes(pdf_file([[]]))
     (tmp_path / "good.pdf").write_bytes(pdf_file([["A good story from a PDF."]]))
@@ -75,7 +75,7 @@ def test_failures_and_duplicates_are_summarised_and_the_exit_code_says_so(tmp_pa
 
 
 def test_the_summary_lists_each_duplicate_and_failure(tmp_path, alice, staff):
-    services.article_ingest(text="Already here.", user=alice, title="Old")
+    ingestion.article_ingest(text="Already here.", user=alice, title="Old")
     (tmp_path / "again.txt").write_text("Already here.")
     (tmp_path / "empty.md").write_text("")
     out = io.StringIO()

@@ -2,7 +2,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from newsdesk import services
+from newsdesk import entities, ingestion
 from newsdesk.models import Article, EntityMention, ImportBatch
 
 pytestmark = pytest.mark.django_db
@@ -12,7 +12,7 @@ LIST = reverse("newsdesk:article-list")
 
 
 def make_article(user, text="Abbas Kamel met officials in Cairo.", **kwargs):
-    return services.article_ingest(text=text, user=user, **kwargs)
+    return ingestion.article_ingest(text=text, user=user, **kwargs)
 
 
 @pytest.mark.parametrize(
@@ -153,7 +153,7 @@ def test_the_list_shows_status_and_polls_while_processing(alice_client, alice):
 
 def test_the_reader_escapes_uploaded_markup(alice_client, alice):
     article = make_article(alice, text="<script>alert('x')</script> Abbas Kamel in Cairo.")
-    services.article_extract_entities(article_id=article.pk)
+    entities.article_extract_entities(article_id=article.pk)
     response = alice_client.get(article.get_absolute_url())
     assert b"<script>alert" not in response.content
     assert b"&lt;script&gt;alert('x')&lt;/script&gt;" in response.content
@@ -165,7 +165,7 @@ def test_the_reader_polls_while_processing_and_its_fragment_stops_when_ready(ali
     assert b'hx-trigger="every 2s"' in page.content
     assert b"Finding people, organisations and places" in page.content
 
-    services.article_extract_entities(article_id=article.pk)
+    entities.article_extract_entities(article_id=article.pk)
     fragment = alice_client.get(article.get_absolute_url(), headers={"HX-Request": "true"})
     assert fragment.content.decode().lstrip().startswith('<div id="reader"')
     assert b"every 2s" not in fragment.content

@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from newsdesk import services
+from newsdesk import import_batches
 from newsdesk.models import ImportItem
 
 
@@ -44,8 +44,8 @@ class Command(BaseCommand):
         if not files:
             raise CommandError("No files to import in " + ", ".join(paths) + ".")
         owner = self.owner(user)
-        entries = services.import_entries(files)
-        batch = services.import_batch_create(
+        entries = import_batches.import_entries(files)
+        batch = import_batches.import_batch_create(
             user=owner, name=f"import_articles: {', '.join(paths)}", entries=entries, enqueue=False
         )
         pending = batch.items.filter(status=ImportItem.Status.PENDING).count()
@@ -56,7 +56,7 @@ class Command(BaseCommand):
                 bar.set_postfix_str(item.name[-40:], refresh=False)
                 bar.update()
 
-            services.import_batch_run(batch_id=batch.pk, progress=advance)
+            import_batches.import_batch_run(batch_id=batch.pk, progress=advance)
         self.summarise(batch)
 
     def owner(self, username: str | None):
@@ -90,7 +90,7 @@ class Command(BaseCommand):
         return files
 
     def summarise(self, batch) -> None:
-        counts = services.import_batch_counts(batch)
+        counts = import_batches.import_batch_counts(batch)
         items = batch.items.defer("payload").select_related("article").order_by("position")
         duplicates = [i for i in items if i.status == ImportItem.Status.DUPLICATE]
         failed = [i for i in items if i.status == ImportItem.Status.FAILED]

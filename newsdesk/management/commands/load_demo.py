@@ -4,7 +4,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
-from newsdesk import services
+from newsdesk import ingestion
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 DEMO_USERS = [
@@ -33,8 +33,8 @@ class Command(BaseCommand):
         for path in sorted(DEMO_DIR.glob("*.md")):
             text = path.read_text(encoding="utf-8")
             try:
-                services.article_ingest(text=text, user=uploader, filename=path.name)
-            except services.DuplicateArticle:
+                ingestion.article_ingest(text=text, user=uploader, filename=path.name)
+            except ingestion.DuplicateArticle:
                 continue
             added += 1
         self.stdout.write(f"Demo articles: {added} added.")

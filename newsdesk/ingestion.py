@@ -1,0 +1,150 @@
+"""Writes that make articles: from text, from a file read by newsdesk.formats, or exactly as
+given (for imported tags whose offsets count against that very text).
+
+Every way in goes through one private path, ``_create``: refuse a duplicate, save, queue the
+entity extraction once the transaction commits.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.template.defaultfilters import filesizeformat
+
+from newsdesk import entities, formats, ingest
+from newsdesk.ingest import IngestError
+from newsdesk.models import Article, Outlet
+
+
+class DuplicateArticle(IngestError):
+    def __init__(self, message: str, *, existing: Article) -> None:
+        super().__init__(message)
+        self.existing = existing
+
+
+def article_ingest(
+    *,
+    text: str,
+    user: AbstractBaseUser,
+    title: str = "",
+    outlet: str = "",
+    byline: str = "",
+    published_on: datetime.date | None = None,
+    url: str = "",
+    filename: str = "",
+) -> Article:
+    """Create an article from text and queue its entity extraction.
+
+    Values given by the user win over the metadata prefix found in the text.
+    Raises IngestError (DuplicateArticle for a text already here); nothing is saved then.
+    """
+    return article_ingest_parsed(
+        parsed=ingest.parse(text),
+        user=user,
+        title=title,
+        outlet=outlet,
+        byline=byline,
+        published_on=published_on,
+        url=url,
+        filename=filename,
+    )
+
+
+def article_ingest_parsed(
+    *,
+    parsed: ingest.ParsedText,
+    user: AbstractBaseUser,
+    title: str = "",
+    outlet: str = "",
+    byline: str = "",
+    published_on: datetime.date | None = None,
+    url: str = "",
+    filename: str = "",
+) -> Article:
+    """Create an article from text already read (see newsdesk.formats)."""
+    outlet_name = (outlet or parsed.outlet).strip()[:200]
+    return _create(
+        text=parsed.text,
+        user=user,
+        filename=filename,
+        title=title or parsed.title or ingest.title_from(text=parsed.text, filename=filename),
+        outlet_name=outlet_name,
+        byline=(byline or parsed.byline)[:300],
+        published_on=published_on or parsed.published_on,
+        url=(url or parsed.url)[:1000],
+    )
+
+
+def article_ingest_file(*, file: UploadedFile, user: AbstractBaseUser, **metadata) -> Article:
+    name = file.name or "upload"
+    ingest.check_filename(name)
+    limit = settings.NEWSDESK_MAX_UPLOAD_BYTES
+    if file.size is not None and file.size > limit:
+        raise IngestError(
+            f"{name} is {filesizeformat(file.size)}; the limit is {filesizeformat(limit)}."
+        )
+    if not file.size:
+        raise IngestError(f"{name} is empty.")
+    parsed = formats.read(name, file.read())
+    return article_ingest_parsed(parsed=parsed, user=user, filename=name, **metadata)
+
+
+def article_ingest_exact(
+    *, text: str, user: AbstractBaseUser | None, title: str = "", filename: str = ""
+) -> Article:
+    """Create an article from text that is already normalised, storing it exactly.
+
+    For imports whose offsets count against this very text: no metadata prefix is read
+    (it would shift every offset). Queues entity extraction like ``article_ingest``.
+    """
+    if text != ingest.normalise(text).strip():
+        raise IngestError("The text must be normalised (NFC, \\n newlines, no blank edges).")
+    if not text:
+        raise IngestError("There is no text to read.")
+    return _create(
+        text=text,
+        user=user,
+        filename=filename,
+        title=title or ingest.title_from(text=text, filename=filename),
+    )
+
+
+def _create(
+    *,
+    text: str,
+    user: AbstractBaseUser | None,
+    filename: str,
+    title: str,
+    outlet_name: str = "",
+    **fields,
+) -> Article:
+    digest = ingest.sha256(text)
+    if existing := Article.objects.filter(sha256=digest).first():
+        raise _duplicate(existing, filename)
+    try:
+        with transaction.atomic():
+            article = Article.objects.create(
+                title=title[:300],
+                text=text,
+                sha256=digest,
+                outlet=Outlet.objects.get_or_create(name=outlet_name)[0] if outlet_name else None,
+                original_filename=filename[:255],
+                uploaded_by=user,
+                **fields,
+            )
+            entities.enqueue(article)
+    except IntegrityError:
+        # The same text arrived through another request or worker a moment ago.
+        if existing := Article.objects.filter(sha256=digest).first():
+            raise _duplicate(existing, filename) from None
+        raise
+    return article
+
+
+def _duplicate(existing: Article, filename: str) -> DuplicateArticle:
+    name = f"{filename}: the" if filename else "The"
+    return DuplicateArticle(
+        f"{name} same text is already here as “{existing.title}”.", existing=existing
+    )

@@ -1,0 +1,10 @@
+"""What the newsroom side announces, for the coding side (or anything else) to react to.
+
+newsdesk never imports annotations: annotations connects its receivers in its AppConfig.
+"""
+
+from django.dispatch import Signal
+
+# Sent once an article's entity mentions are stored and committed, by the worker that
+# found them. Arguments: ``article_id``.
+entities_extracted = Signal()
