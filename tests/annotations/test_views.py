@@ -8,7 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from annotations import benchmark, services, spans
+from annotations import services, spans
+from annotations.benchmarks import corpus as synthetic
 from annotations.models import Annotation, Category, Codebook, Label, Relation
 
 from .conftest import CLAIM_QUOTE, SOURCE_QUOTE
@@ -1073,7 +1074,7 @@ def request_on_corpus(client, corpus, path: str):
     article = corpus.article
     if path == "workbench":
         return client.get(reverse("annotations:workbench", args=[article.pk]))
-    start, end = benchmark.random_span(random.Random(1), article.text)
+    start, end = synthetic.random_span(random.Random(1), article.text)
     claim = next(label for label in corpus.labels if label.category == "claim")
     return client.post(
         reverse("annotations:annotation-create", args=[article.pk]),
@@ -1086,7 +1087,7 @@ def request_on_corpus(client, corpus, path: str):
 def test_query_counts_are_the_same_for_10_and_1000_tags(client, path):
     counts = []
     for tags in (10, 1_000):
-        corpus = benchmark.build(length=20_000, tags=tags, other_tags=tags, seed=tags)
+        corpus = synthetic.build(length=20_000, tags=tags, other_tags=tags, seed=tags)
         client.force_login(corpus.user)
         client.get(reverse("annotations:workbench", args=[corpus.article.pk]))  # warm up
         response, queries = count_queries(lambda c=corpus: request_on_corpus(client, c, path))

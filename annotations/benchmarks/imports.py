@@ -15,7 +15,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test.utils import override_settings
 
-from newsdesk import import_batches
+from annotations import suggest
+from newsdesk import import_batches, ner
 from newsdesk.models import Article, ImportItem
 
 PEOPLE = ["Maria Lopez", "Ahmed Nasser", "Jane Okafor", "Tom Becker", "Li Wei", "Ana Ruiz"]
@@ -57,9 +58,6 @@ def measure_import(count: int) -> dict:
     extraction and tag suggestions), so the time covers reading, saving, NER and the
     parse. Run it in a throwaway database: it creates a user and ``count`` articles.
     """
-    from annotations import suggest
-    from newsdesk import ner
-
     # Load the spaCy pipelines outside the timing.
     ner.extract_mentions("Warm-up in Cairo.")
     suggest.load_parser(settings.NEWSDESK_SPACY_MODEL)("Warm-up in Cairo.")

@@ -3,7 +3,7 @@ import zipfile
 
 import pytest
 
-from newsdesk import benchmark
+from annotations.benchmarks import imports as benchmark
 from newsdesk.models import Article, ImportItem
 
 
