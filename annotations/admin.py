@@ -1,8 +1,11 @@
 import json
+from urllib.parse import urlencode
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
+from django.urls import reverse
 
 from annotations import export_feed, export_views, exports, schema
 from annotations.models import (
@@ -16,6 +19,8 @@ from annotations.models import (
     Relation,
     Suggestion,
 )
+from newsdesk.admin import ArticleAdmin
+from newsdesk.models import Article
 
 
 class LabelInline(admin.TabularInline):
@@ -342,3 +347,35 @@ class RelationAdmin(admin.ModelAdmin):
     list_filter = ["type"]
     list_select_related = ["from_annotation__label", "to_annotation__label"]
     raw_id_fields = ["from_annotation", "to_annotation"]
+
+
+# The article admin, extended with the tag exports: the chosen ids go to the export page by
+# URL, which stays short enough for any web server up to MAX_EXPORT_IDS articles.
+MAX_EXPORT_IDS = 500
+
+
+def _export_articles_action(fmt: str):
+    def export(modeladmin, request, queryset):
+        ids = list(queryset.order_by("pk").values_list("pk", flat=True)[: MAX_EXPORT_IDS + 1])
+        if len(ids) > MAX_EXPORT_IDS:
+            modeladmin.message_user(
+                request,
+                f"Export at most {MAX_EXPORT_IDS} articles from here. For more, filter the "
+                "article list and use its export bar, or run manage.py export_annotations.",
+                messages.ERROR,
+            )
+            return None
+        query = urlencode({"format": fmt, "articles": ",".join(map(str, ids))})
+        return redirect(f"{reverse('annotations:export')}?{query}")
+
+    export.__name__ = f"export_tags_{fmt}"
+    description = f"Export tags of selected articles as {exports.FORMATS[fmt]}"
+    return admin.action(description=description)(export)
+
+
+admin.site.unregister(Article)
+
+
+@admin.register(Article)
+class CodedArticleAdmin(ArticleAdmin):
+    actions = [*ArticleAdmin.actions, *(_export_articles_action(fmt) for fmt in exports.FORMATS)]

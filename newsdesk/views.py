@@ -38,7 +38,6 @@ def article_list(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "params": params,
         "query": urlencode(params),
-        "export_annotator": filters.cleaned_data.get("annotator") if filters.is_valid() else None,
     }
     return TemplateResponse(request, template, context)
 

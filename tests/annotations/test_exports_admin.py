@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.messages import get_messages
 
-from newsdesk import admin as newsdesk_admin
+from annotations import admin as annotations_admin
 from tests.annotations import test_exports
 from tests.annotations.test_exports import CLAIM_QUOTE, SOURCE_QUOTE, body, brat, csv_rows
 
@@ -54,7 +54,7 @@ def test_the_article_admin_hands_the_selection_to_the_export(
 def test_the_article_admin_refuses_too_large_a_selection(
     known, staff_client, article, other_article, monkeypatch
 ):
-    monkeypatch.setattr(newsdesk_admin, "MAX_EXPORT_IDS", 1)
+    monkeypatch.setattr(annotations_admin, "MAX_EXPORT_IDS", 1)
     response = staff_client.post(
         "/admin/newsdesk/article/",
         {"action": "export_tags_w3c", "_selected_action": [article.pk, other_article.pk]},
