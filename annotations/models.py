@@ -72,6 +72,10 @@ class AnnotationQuerySet(models.QuerySet):
         """The one place tags are scoped: a user's own, not deleted."""
         return self.live().filter(owner=user)
 
+    def deleted_of(self, user):
+        """A user's own deleted tags (to restore one)."""
+        return self.filter(owner=user, deleted_at__isnull=False)
+
 
 class Annotation(models.Model):
     """A tag: one user's label on one stretch of an article's text."""

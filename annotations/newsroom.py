@@ -7,12 +7,13 @@ from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.urls import reverse
 
+from annotations import access
 from annotations.models import Annotation
 from newsdesk import extensions
 
 
 def _tagged_by_field(user) -> dict[str, forms.Field]:
-    if not user.is_staff:
+    if not access.may_export_for_others(user):
         # An annotator works with their own tags only: no choice of someone else.
         return {}
     return {

@@ -1,30 +1,17 @@
-"""What the workbench shows: the text with entity and tag layers, and the tag sidebar.
-
-Reads only; every function issues a fixed number of queries, whatever the number of tags.
-"""
+"""The workbench's view of tags: rows for the sidebar and the editor, with their links and
+counts. Reads only; each function issues a fixed number of queries, whatever the number of
+tags."""
 
 import functools
 from bisect import bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from html import escape
 
-from django.db import connection
 from django.db.models import Count, Q
-from django.utils.safestring import mark_safe
 
-from annotations import suggest
-from annotations.models import (
-    Annotation,
-    Category,
-    Label,
-    Relation,
-    Suggestion,
-    SuggestionDismissal,
-    labels_for,
-)
-from newsdesk import highlight, reader
-from newsdesk.models import Article, EntityMention
+from annotations.models import Annotation, Category, Label, Relation
+from newsdesk import highlight
+from newsdesk.models import Article
 
 
 @dataclass
@@ -55,10 +42,6 @@ class TagRow:
     def snippet(self) -> str:
         quote = " ".join(self.quote.split())
         return quote if len(quote) <= 90 else quote[:89] + "…"
-
-
-def codebook_labels(article_id: int) -> list[Label]:
-    return list(labels_for(article_id))
 
 
 def tag_rows(
@@ -150,139 +133,6 @@ def _shown(value) -> str:
     if value is True or value is False:
         return "yes" if value else "no"
     return ", ".join(value) if isinstance(value, list) else str(value)
-
-
-def row_html(row: TagRow, oob: str = "") -> str:
-    """One sidebar row. Built in Python: a page may hold a thousand of them."""
-    values = row.values
-    values_html = f'<span class="row-values">{escape(values)}</span>' if values else ""
-    links = "".join(
-        f'<li>{arrow} {escape(text)} <a href="#blk-{other.block}" data-tag-open="{other.pk}">'
-        f"{escape(_clip(other.snippet, 48))}</a></li>"
-        for arrow, text, other in [
-            *(("→", relation.get_type_display(), other) for relation, other in row.links_out),
-            *(("←", other.label.name, other) for _, other in row.links_in),
-        ]
-    )
-    return mark_safe(
-        f'<li id="tag-row-{row.pk}" class="tag-row cat-{row.category}" data-tag="{row.pk}"'
-        f"{f' hx-swap-oob={chr(34)}{escape(oob)}{chr(34)}' if oob else ''}>"
-        f'<a href="#blk-{row.block}" class="tag-open" data-tag-open="{row.pk}">'
-        f'<span class="row-label">{escape(row.label.name)}</span> '
-        f'<span class="row-quote">{escape(row.snippet)}</span>'
-        f"{values_html}</a>"
-        f"{f'<ul class={chr(34)}row-links{chr(34)}>{links}</ul>' if links else ''}</li>"
-    )
-
-
-def _clip(text: str, size: int) -> str:
-    return text if len(text) <= size else text[: size - 1] + "…"
-
-
-def tag_spans(rows: list[TagRow]) -> list[highlight.Span]:
-    return [
-        highlight.Span(
-            start=row.start,
-            end=row.end,
-            layer="tags",
-            ref=str(row.pk),
-            css=f"tag tag-{row.category}",
-            title=_hover(row),
-        )
-        for row in rows
-    ]
-
-
-def _hover(row: TagRow) -> str:
-    values = row.values
-    return f"{row.label.name}: {values}" if values else row.label.name
-
-
-def mention_spans(article: Article, lo: int, hi: int) -> list[highlight.Span]:
-    rows = [
-        reader.MentionRow(*values)
-        for values in EntityMention.objects.filter(article=article, start__lt=hi, end__gt=lo)
-        .order_by("start")
-        .values_list("start", "end", "label", "entity_id", "text")
-    ]
-    return reader.entity_spans(rows)
-
-
-def blocks_html(article: Article, owner, labels: list[Label], start: int, end: int) -> str:
-    """Out-of-band swaps for the blocks that [start, end) touches, with every layer."""
-    block_list = highlight.blocks(article.text)
-    indexes = highlight.blocks_between(block_list, start, end)
-    lo, hi = block_list[indexes[0]][0], block_list[indexes[-1]][1]
-    rows = tag_rows(article, owner, labels, lo=lo, hi=hi)
-    suggestions = open_suggestions(article, owner, rows, lo=lo, hi=hi)
-    spans = mention_spans(article, lo, hi) + tag_spans(rows) + suggestion_spans(suggestions)
-    return highlight.render_blocks(article.text, spans, block_list, indexes, oob=True)
-
-
-def full_text_html(
-    article: Article, mention_rows, rows: list[TagRow], suggestions: list[Suggestion] = ()
-) -> str:
-    block_list = highlight.blocks(article.text)
-    spans = reader.entity_spans(mention_rows) + tag_spans(rows) + suggestion_spans(suggestions)
-    return highlight.render_blocks(article.text, spans, block_list)
-
-
-def open_suggestions(
-    article: Article, owner, rows: list[TagRow], *, lo: int = 0, hi: int | None = None
-) -> list[Suggestion]:
-    """The article's suggestions this user has neither accepted nor dismissed, in one query.
-
-    Accepted means the user has a tag of that category on exactly that stretch, however
-    it got there. ``rows`` must cover [lo, hi). Raw SQL: every tag endpoint runs this,
-    and building the ORM's NOT EXISTS costs more than the database's answer.
-    """
-    quote = connection.ops.quote_name
-    table, dismissals = Suggestion._meta.db_table, SuggestionDismissal._meta.db_table
-    end = quote("end")
-    sql = (
-        f"SELECT * FROM {quote(table)} s WHERE s.article_id = %s AND s.start < %s "
-        f"AND s.{end} > %s AND NOT EXISTS (SELECT 1 FROM {quote(dismissals)} d "
-        "WHERE d.user_id = %s AND d.article_id = s.article_id AND d.category = s.category "
-        f"AND d.start = s.start AND d.{end} = s.{end}) ORDER BY s.start, s.{end} DESC, s.id"
-    )
-    hi = len(article.text) if hi is None else hi
-    tagged = {(row.category, row.start, row.end) for row in rows}
-    found = Suggestion.objects.raw(sql, [article.pk, hi, lo, owner.pk])
-    return [s for s in found if (s.category, s.start, s.end) not in tagged]
-
-
-def suggestion_spans(suggestions: list[Suggestion]) -> list[highlight.Span]:
-    return [
-        highlight.Span(
-            start=s.start,
-            end=s.end,
-            layer="sug",
-            ref=str(s.pk),
-            css=f"sug sug-{s.category}",
-            title=f"Suggested {s.get_category_display().lower()}",
-        )
-        for s in suggestions
-    ]
-
-
-def suggestion_row_html(suggestion: Suggestion, accept_url: str, dismiss_url: str) -> str:
-    """One row of the suggestions list: what is proposed, and the two answers."""
-    values = values_text(suggestion.attributes, suggest.ATTRIBUTE_ORDER)
-    quote = _clip(" ".join(suggestion.quote.split()), 90)
-    category = suggestion.get_category_display()
-    return mark_safe(
-        f'<li id="sug-row-{suggestion.pk}" class="sug-row cat-{suggestion.category}" '
-        f'data-sug="{suggestion.pk}">'
-        f'<span class="row-label">{escape(category)}?</span> '
-        f'<span class="row-quote">{escape(quote)}</span>'
-        f"{f'<span class={chr(34)}sug-values{chr(34)}>{escape(values)}</span>' if values else ''}"
-        f'<span class="sug-actions">'
-        f'<button type="button" class="sug-accept" hx-post="{accept_url}" '
-        f'hx-target="#tag-editor" aria-label="Accept as {escape(category)}: {escape(quote)}">'
-        "Accept</button> "
-        f'<button type="button" class="sug-dismiss" hx-post="{dismiss_url}" hx-swap="none" '
-        f'aria-label="Dismiss: {escape(quote)}">Dismiss</button></span></li>'
-    )
 
 
 def set_blocks(article: Article, rows: list[TagRow]) -> None:
