@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from annotations import export_feed, export_views, exports, schema
+from annotations import codebooks, export_feed, export_views, exports, schema
 from annotations.models import (
     RESERVED_KEYS,
     Annotation,
@@ -89,36 +89,9 @@ class LabelForm(forms.ModelForm):
             schema.check_schema(value)
         except schema.SchemaError as exc:
             raise ValidationError(str(exc)) from None
-        if self.instance.pk and (problems := self._values_in_use(value)):
+        if self.instance.pk and (problems := codebooks.values_in_use(self.instance, value)):
             raise ValidationError(problems)
         return value
-
-    def _values_in_use(self, new_schema: list[dict]) -> list[str]:
-        """Refuse removing values that live tags use; retiring them is the way."""
-        removed = schema.removed_values(self.instance.attribute_schema, new_schema)
-        if not removed:
-            return []
-        stored = (
-            Annotation.objects.live()
-            .filter(label=self.instance)
-            .values_list("attributes", flat=True)
-        )
-        counts = {(name, value): 0 for name, values in removed.items() for value in values}
-        for values in stored.iterator(chunk_size=2000):
-            for name, value in counts:
-                if schema.uses(values, name, value):
-                    counts[name, value] += 1
-        return [
-            (
-                f"{name}: {count} tag{'s' if count != 1 else ''} use “{value}”; "
-                "list it under “retired” instead of removing it."
-                if value is not None
-                else f"{name}: {count} tag{'s' if count != 1 else ''} have a value for it; "
-                "keep the attribute."
-            )
-            for (name, value), count in sorted(counts.items(), key=str)
-            if count
-        ]
 
 
 @admin.register(Label)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
-from annotations import editor, layers, row_html, rows
+from annotations import codebooks, editor, layers, row_html, rows
 from annotations.models import Annotation, Category, Label, Relation
 
 
@@ -105,7 +105,7 @@ def changes_context(
         found = {tag.pk: rows.fresh_row(article, tag)}
     else:
         found = {row.pk: row for row in rows.rows_with_links(article, owner, wanted)}
-    labels = labels if labels is not None else layers.codebook_labels(article.pk)
+    labels = labels if labels is not None else codebooks.article_labels(article.pk)
     by_label, by_category = rows.counts(article, owner, labels)
     inserts = []
     if change.insert and tag.pk in found:

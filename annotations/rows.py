@@ -29,6 +29,10 @@ class TagRow:
     links_out: list[tuple[Relation, "TagRow"]] = field(default_factory=list)
     links_in: list[tuple[Relation, "TagRow"]] = field(default_factory=list)
 
+    @classmethod
+    def of(cls, tag: Annotation) -> "TagRow":
+        return cls(tag.pk, tag.start, tag.end, tag.quote, tag.label, tag.attributes, tag.note)
+
     @property
     def category(self) -> str:
         return self.label.category
@@ -83,7 +87,7 @@ def attach_links(article: Article, owner, rows: list[TagRow]) -> None:
 
 def fresh_row(article: Article, tag: Annotation) -> TagRow:
     """The row of a tag just made: it has no links yet, so nothing needs reading."""
-    row = TagRow(tag.pk, tag.start, tag.end, tag.quote, tag.label, tag.attributes, tag.note)
+    row = TagRow.of(tag)
     set_blocks(article, [row])
     return row
 
@@ -103,10 +107,7 @@ def rows_with_links(article: Article, owner, pks: list[int]) -> list[TagRow]:
     for relation in relations:
         tags.setdefault(relation.from_annotation_id, relation.from_annotation)
         tags.setdefault(relation.to_annotation_id, relation.to_annotation)
-    rows = {
-        pk: TagRow(t.pk, t.start, t.end, t.quote, t.label, t.attributes, t.note)
-        for pk, t in tags.items()
-    }
+    rows = {pk: TagRow.of(t) for pk, t in tags.items()}
     for relation in relations:
         source, target = rows[relation.from_annotation_id], rows[relation.to_annotation_id]
         source.links_out.append((relation, target))

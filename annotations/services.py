@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from annotations import schema, spans, suggest
+from annotations.codebooks import labels_for
 from annotations.models import (
     Annotation,
     Category,
@@ -17,7 +18,6 @@ from annotations.models import (
     Relation,
     Suggestion,
     SuggestionDismissal,
-    labels_for,
 )
 from newsdesk.models import Article
 

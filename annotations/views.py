@@ -9,7 +9,17 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
-from annotations import access, changes, editor, layers, row_html, rows, services, summary
+from annotations import (
+    access,
+    changes,
+    codebooks,
+    editor,
+    layers,
+    row_html,
+    rows,
+    services,
+    summary,
+)
 from annotations.forms import AnnotationCreateForm, attributes_from_post
 from annotations.models import Annotation, Label, Relation, Suggestion
 from newsdesk import reader
@@ -35,7 +45,7 @@ def article_workbench(request: HttpRequest, article_pk: int) -> HttpResponse:
     )
     layer_owner = access.layer_owner(request.user, request.GET.get("layer"))
     read_only = layer_owner != request.user
-    labels = layers.codebook_labels(article.pk)
+    labels = codebooks.article_labels(article.pk)
     mention_rows = reader.mention_rows(article)
     tag_rows = rows.tag_rows(article, layer_owner, labels)
     rows.attach_links(article, layer_owner, tag_rows)
@@ -67,7 +77,7 @@ def article_summary(request: HttpRequest, article_pk: int) -> HttpResponse:
     """Distinct sources, anonymous ones, claims per source, framing by voice: one layer."""
     article = get_object_or_404(access.articles_for(request.user).only("pk", "text"), pk=article_pk)
     owner = access.layer_owner(request.user, request.GET.get("layer"))
-    tag_rows = rows.tag_rows(article, owner, layers.codebook_labels(article.pk))
+    tag_rows = rows.tag_rows(article, owner, codebooks.article_labels(article.pk))
     rows.attach_links(article, owner, tag_rows)
     rows.set_blocks(article, tag_rows)
     context = {"article": article, "summary": summary.summarise(article.text, tag_rows)}
@@ -98,7 +108,7 @@ def suggestion_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
     suggestion = access.suggestion_for(request.user, pk)
     services.suggestion_dismiss(suggestion=suggestion, user=request.user)
     article = suggestion.article
-    labels = layers.codebook_labels(article.pk)
+    labels = codebooks.article_labels(article.pk)
     context = {
         "blocks_html": layers.blocks_html(
             article, request.user, labels, suggestion.start, suggestion.end
@@ -113,14 +123,14 @@ def suggestion_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
 def annotation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     tag = access.tag_for_change(request.user, pk)
     (row,) = rows.rows_with_links(tag.article, request.user, [tag.pk])
-    context = editor.context(tag, row, layers.codebook_labels(tag.article_id))
+    context = editor.context(tag, row, codebooks.article_labels(tag.article_id))
     return TemplateResponse(request, PAGE + "#editor", context)
 
 
 @require_POST
 def annotation_create(request: HttpRequest, article_pk: int) -> HttpResponse:
     article = get_object_or_404(access.articles_for(request.user), pk=article_pk)
-    labels = layers.codebook_labels(article.pk)
+    labels = codebooks.article_labels(article.pk)
     form = AnnotationCreateForm(request.POST, labels=labels)
     if not form.is_valid():
         return _refused(form.first_error(), 400)
