@@ -7,8 +7,9 @@ import tracemalloc
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from annotations import export_feed, exports, spans
+from annotations import spans
 from annotations.benchmarks.corpus import random_span, synthetic_text
+from annotations.interchange import export_feed, records
 from annotations.models import Annotation, Label, Relation
 from newsdesk import ingest
 from newsdesk.models import Article
@@ -79,7 +80,7 @@ def export_figures(sizes=(10_000, 100_000)) -> list[dict]:
     Each size is built in its own transaction, measured, then rolled back. Time is taken
     without tracing (tracemalloc slows Python down); memory in a second, traced run.
     """
-    links = exports.Links(
+    links = records.Links(
         "http://bench/export/", "http://bench/tags/{}/", "http://bench/articles/{}/"
     )
     figures = []
@@ -89,7 +90,7 @@ def export_figures(sizes=(10_000, 100_000)) -> list[dict]:
             articles = Article.objects.filter(pk__in=ids)
             chosen = export_feed.selection(export_feed.Scope(None, None), articles)
             made = chosen.tags.count()
-            for fmt in exports.FORMATS:
+            for fmt in records.FORMATS:
                 began = time.perf_counter()
                 size_bytes = _export_bytes(fmt, chosen, links)
                 seconds = time.perf_counter() - began

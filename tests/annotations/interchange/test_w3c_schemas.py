@@ -19,12 +19,10 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
 from annotations import services
-from tests.annotations import test_exports
-from tests.annotations.test_exports import body, export_url
+from tests.annotations.interchange.files import body, export_url
 
-SUITE = Path(__file__).resolve().parents[3] / "shared" / "interop" / "w3c-web-annotation-tests"
+SUITE = Path(__file__).resolve().parents[4] / "shared" / "interop" / "w3c-web-annotation-tests"
 
-known = test_exports.known  # the same small known set of tags
 
 pytestmark = pytest.mark.skipif(
     not SUITE.is_dir(), reason=f"the W3C Web Annotation test suite is not at {SUITE}"

@@ -14,13 +14,13 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from annotations.importing import Options, Upload, import_uploads
+from annotations.interchange.import_service import Options, Upload, import_uploads
 from annotations.models import Annotation
 from newsdesk.models import Article
 
 pytestmark = pytest.mark.django_db
 
-BRAT = Path(__file__).resolve().parents[3] / "shared" / "interop" / "brat-example-data"
+BRAT = Path(__file__).resolve().parents[4] / "shared" / "interop" / "brat-example-data"
 CONLL = BRAT / "corpora" / "CoNLL-ST_2002"
 NEWS = BRAT / "tutorials" / "news"
 

@@ -1,0 +1,60 @@
+"""The CSV export: one row per tag, one column per attribute. Pure, no Django.
+
+Named table.py so as not to shadow the standard library's csv module, which writes it.
+"""
+
+import csv
+from collections.abc import Iterable, Iterator
+
+from annotations.interchange.records import (
+    ATTRIBUTED_TO,
+    SAME_AS,
+    Group,
+    attribute_text,
+    iso,
+    tags_of,
+)
+
+
+def _ids(relations: list[tuple[str, int]], kind: str) -> str:
+    return "; ".join(str(other) for rtype, other in relations if rtype == kind)
+
+
+class _Line:
+    """A file-like object whose write returns what it was given (for csv.writer)."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+CSV_HEAD = ["tag_id", "article_id", "article_title", "annotator", "label", "category"]
+CSV_TAIL = ["note", "source_ids", "same_as_ids", "origin", "created_at"]
+
+
+def write_csv(groups: Iterable[Group], attribute_names: list[str]) -> Iterator[str]:
+    """One row per tag; one ``attr:<name>`` column per attribute name given."""
+    writer = csv.writer(_Line(), lineterminator="\r\n")
+    yield writer.writerow(
+        [*CSV_HEAD, "start", "end", "quote", *(f"attr:{n}" for n in attribute_names), *CSV_TAIL]
+    )
+    for article, tag in tags_of(groups):
+        values = tag.attributes
+        yield writer.writerow(
+            [
+                tag.id,
+                article.id,
+                article.title,
+                tag.annotator,
+                tag.label,
+                tag.category,
+                tag.start,
+                tag.end,
+                tag.quote,
+                *(attribute_text(values.get(name)) for name in attribute_names),
+                tag.note,
+                _ids(tag.relations, ATTRIBUTED_TO),
+                _ids(tag.relations, SAME_AS),
+                tag.origin,
+                iso(tag.created_at),
+            ]
+        )
