@@ -1,6 +1,9 @@
 """The CSV export: one row per tag, one column per attribute. Pure, no Django.
 
 Named table.py so as not to shadow the standard library's csv module, which writes it.
+Every text cell that a spreadsheet would run as a formula (OWASP, "CSV Injection": it
+starts with =, +, -, @, a tab or a carriage return) is written with a ' before it, which
+spreadsheets read as "this is text". The other formats keep every value exactly.
 """
 
 import csv
@@ -18,6 +21,14 @@ from annotations.interchange.records import (
 
 def _ids(relations: list[tuple[str, int]], kind: str) -> str:
     return "; ".join(str(other) for rtype, other in relations if rtype == kind)
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def text_cell(value: str) -> str:
+    """A text cell that a spreadsheet shows and never runs."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 class _Line:
@@ -43,15 +54,15 @@ def write_csv(groups: Iterable[Group], attribute_names: list[str]) -> Iterator[s
             [
                 tag.id,
                 article.id,
-                article.title,
-                tag.annotator,
-                tag.label,
+                text_cell(article.title),
+                text_cell(tag.annotator),
+                text_cell(tag.label),
                 tag.category,
                 tag.start,
                 tag.end,
-                tag.quote,
-                *(attribute_text(values.get(name)) for name in attribute_names),
-                tag.note,
+                text_cell(tag.quote),
+                *(text_cell(attribute_text(values.get(name))) for name in attribute_names),
+                text_cell(tag.note),
                 _ids(tag.relations, ATTRIBUTED_TO),
                 _ids(tag.relations, SAME_AS),
                 tag.origin,
