@@ -51,21 +51,38 @@ def annotation_create(
         values = schema.clean(label.attribute_schema, attributes or {})
     except (spans.SpanError, schema.SchemaError) as exc:
         raise AnnotationError(str(exc)) from None
+    tag = annotation_on_text(
+        article=article,
+        owner=user,
+        label=label,
+        start=start,
+        end=end,
+        attributes=values,
+        note=note.strip(),
+        origin=origin,
+    )
+    with _no_twin(label, tag.quote), transaction.atomic():
+        tag.save(force_insert=True)
+        return tag
+
+
+def annotation_on_text(
+    *, article: Article, owner: AbstractBaseUser, label: Label, start: int, end: int, **fields
+) -> Annotation:
+    """An unsaved tag of [start, end), its quote and context read from the article's text."""
+    text = article.text
     prefix, suffix = spans.context(text, start, end)
-    with _no_twin(label, text[start:end]), transaction.atomic():
-        return Annotation.objects.create(
-            article=article,
-            owner=user,
-            label=label,
-            start=start,
-            end=end,
-            quote=text[start:end],
-            prefix=prefix,
-            suffix=suffix,
-            attributes=values,
-            note=note.strip(),
-            origin=origin,
-        )
+    return Annotation(
+        article=article,
+        owner=owner,
+        label=label,
+        start=start,
+        end=end,
+        quote=text[start:end],
+        prefix=prefix,
+        suffix=suffix,
+        **fields,
+    )
 
 
 @contextmanager

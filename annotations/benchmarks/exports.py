@@ -7,7 +7,7 @@ import tracemalloc
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from annotations import spans
+from annotations import services
 from annotations.benchmarks.corpus import random_span, synthetic_text
 from annotations.interchange import export_feed, records
 from annotations.models import Annotation, Label, Relation
@@ -43,21 +43,17 @@ def build_export_corpus(*, tags: int, per_article: int = 1_000, seed: int = 5) -
             if (owner.pk, label.pk, start, end) in seen:
                 continue
             seen.add((owner.pk, label.pk, start, end))
-            prefix, suffix = spans.context(text, start, end)
             attributes = {}
             if label.attribute_schema and rng.random() < 0.5:
                 item = label.attribute_schema[0]
                 attributes = {item["name"]: True if item["kind"] == "bool" else item["values"][0]}
             rows.append(
-                Annotation(
+                services.annotation_on_text(
                     article=article,
                     owner=owner,
                     label=label,
                     start=start,
                     end=end,
-                    quote=text[start:end],
-                    prefix=prefix,
-                    suffix=suffix,
                     attributes=attributes,
                     note="Checked against the agency wire." if rng.random() < 0.1 else "",
                 )

@@ -16,7 +16,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
-from annotations import schema, services, spans
+from annotations import schema, services
 from annotations.interchange import anchoring, brat
 from annotations.interchange import uploads as uploads_module
 from annotations.interchange.records import (
@@ -271,16 +271,12 @@ class _Import:
                 self.summary.twins_skipped += 1
                 by_key[span.key] = existing[key]
                 continue
-            prefix, suffix = spans.context(text, start, end)
-            tag = Annotation(
+            tag = services.annotation_on_text(
                 article=article,
                 owner=owner,
                 label=label,
                 start=start,
                 end=end,
-                quote=text[start:end],
-                prefix=prefix,
-                suffix=suffix,
                 attributes=values,
                 note=span.note.strip(),
                 origin=Annotation.Origin.IMPORTED,

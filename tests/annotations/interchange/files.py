@@ -5,8 +5,16 @@ import io
 import json
 import zipfile
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 from annotations.interchange import records
+
+# Third-party samples beside the repository: brat's example data, the W3C test suite.
+INTEROP = Path(__file__).resolve().parents[4] / "shared" / "interop"
+BRAT = INTEROP / "brat-example-data"
+CONLL = BRAT / "corpora" / "CoNLL-ST_2002"
+NEWS = BRAT / "tutorials" / "news"
+W3C_SUITE = INTEROP / "w3c-web-annotation-tests"
 
 EMOJI_TEXT = "Crowds 👋🏽 cheered 🙂 as Ana Ruiz said the 🇪🇸 team “won”.\n\nOfficials agreed."
 

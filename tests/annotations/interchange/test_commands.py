@@ -2,7 +2,6 @@
 
 import io
 import json
-from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -10,19 +9,9 @@ from django.core.management import CommandError, call_command
 from annotations.models import Annotation, Label, Relation
 from newsdesk.models import Article
 from tests.annotations.conftest import CLAIM_QUOTE, SOURCE_QUOTE
-from tests.annotations.interchange.files import brat, csv_rows
+from tests.annotations.interchange.files import NEWS, brat, csv_rows
 
 pytestmark = pytest.mark.django_db
-
-
-NEWS = (
-    Path(__file__).resolve().parents[4]
-    / "shared"
-    / "interop"
-    / "brat-example-data"
-    / "tutorials"
-    / "news"
-)
 
 
 def test_the_command_imports_a_folder_as_the_named_user(alice, codebook, capsys):

@@ -3,7 +3,6 @@
 import io
 import json
 import zipfile
-from pathlib import Path
 
 import pytest
 
@@ -14,12 +13,9 @@ from newsdesk.ingest import IngestError
 from newsdesk.ingestion import article_ingest_exact
 from newsdesk.models import Article
 from tests.annotations.conftest import CLAIM_QUOTE, SOURCE_QUOTE
+from tests.annotations.interchange.files import CONLL, NEWS
 
 pytestmark = pytest.mark.django_db
-
-BRAT = Path(__file__).resolve().parents[4] / "shared" / "interop" / "brat-example-data"
-CONLL = BRAT / "corpora" / "CoNLL-ST_2002"
-NEWS = BRAT / "tutorials" / "news"
 
 
 def state():

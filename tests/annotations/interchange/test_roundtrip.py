@@ -9,7 +9,6 @@ import io
 import json
 import unicodedata
 import zipfile
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -17,12 +16,10 @@ from django.core.management import call_command
 from annotations.interchange.import_service import Options, Upload, import_uploads
 from annotations.models import Annotation
 from newsdesk.models import Article
+from tests.annotations.interchange.files import CONLL, NEWS
 
 pytestmark = pytest.mark.django_db
 
-BRAT = Path(__file__).resolve().parents[4] / "shared" / "interop" / "brat-example-data"
-CONLL = BRAT / "corpora" / "CoNLL-ST_2002"
-NEWS = BRAT / "tutorials" / "news"
 
 TEXT = (
     "Ceasefire talks 🕊️ resumed in Cairo.\n\n"

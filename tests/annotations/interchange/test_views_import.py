@@ -1,7 +1,6 @@
 """The import page."""
 
 import json
-from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -15,16 +14,6 @@ pytestmark = pytest.mark.django_db
 
 
 URL = reverse("annotations:tags-import")
-
-
-NEWS = (
-    Path(__file__).resolve().parents[4]
-    / "shared"
-    / "interop"
-    / "brat-example-data"
-    / "tutorials"
-    / "news"
-)
 
 
 def ann_for(text, *phrases):

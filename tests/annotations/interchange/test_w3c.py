@@ -4,17 +4,13 @@ The export's validation against the W3C test suite's schemas is in test_w3c_sche
 """
 
 import json
-from pathlib import Path
 
 import pytest
 
 from annotations.interchange import records
 from annotations.interchange.records import ImportFormatError
 from annotations.interchange.w3c import read_w3c, write_w3c
-from tests.annotations.interchange.files import SOURCE, known_groups
-
-INTEROP = Path(__file__).resolve().parents[4] / "shared" / "interop"
-
+from tests.annotations.interchange.files import INTEROP, SOURCE, known_groups
 
 W3C_SAMPLES = INTEROP / "w3c-web-annotation-tests" / "tools" / "samples"
 
