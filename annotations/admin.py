@@ -7,7 +7,9 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from annotations import codebooks, export_feed, export_views, exports, schema
+from annotations import codebooks, schema
+from annotations.interchange import export_feed, records
+from annotations.interchange import views as interchange_views
 from annotations.models import (
     RESERVED_KEYS,
     Annotation,
@@ -206,10 +208,10 @@ def _export_tags_action(fmt: str):
     def export(modeladmin, request, queryset):
         chosen = export_feed.tag_selection(queryset.order_by())
         label = "Newsdesk export: tags chosen in the admin"
-        return export_views.export_response(request, fmt, chosen, "admin-tags", label)
+        return interchange_views.export_response(request, fmt, chosen, "admin-tags", label)
 
     export.__name__ = f"export_{fmt}"
-    return admin.action(description=f"Export selected tags as {exports.FORMATS[fmt]}")(export)
+    return admin.action(description=f"Export selected tags as {records.FORMATS[fmt]}")(export)
 
 
 @admin.register(Annotation)
@@ -239,7 +241,7 @@ class AnnotationAdmin(admin.ModelAdmin):
     raw_id_fields = ["article", "owner"]
     readonly_fields = ["start", "end", "quote", "prefix", "suffix", "created_at", "updated_at"]
     date_hierarchy = "created_at"
-    actions = [_export_tags_action(fmt) for fmt in exports.FORMATS]
+    actions = [_export_tags_action(fmt) for fmt in records.FORMATS]
 
     @admin.display(description="quote", ordering="quote")
     def quote_short(self, obj):
@@ -342,7 +344,7 @@ def _export_articles_action(fmt: str):
         return redirect(f"{reverse('annotations:export')}?{query}")
 
     export.__name__ = f"export_tags_{fmt}"
-    description = f"Export tags of selected articles as {exports.FORMATS[fmt]}"
+    description = f"Export tags of selected articles as {records.FORMATS[fmt]}"
     return admin.action(description=description)(export)
 
 
@@ -351,4 +353,4 @@ admin.site.unregister(Article)
 
 @admin.register(Article)
 class CodedArticleAdmin(ArticleAdmin):
-    actions = [*ArticleAdmin.actions, *(_export_articles_action(fmt) for fmt in exports.FORMATS)]
+    actions = [*ArticleAdmin.actions, *(_export_articles_action(fmt) for fmt in records.FORMATS)]

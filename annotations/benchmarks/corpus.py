@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 
-from annotations import spans
+from annotations import services, spans
 from annotations.models import Annotation, Label
 from newsdesk import ingest
 from newsdesk.models import Article, EntityMention
@@ -138,17 +138,9 @@ def build(
                 continue  # the same words and label twice is refused, as in the app
             seen.add((owner.pk, label.pk, start, end))
             made += 1
-            prefix, suffix = spans.context(text, start, end)
             rows.append(
-                Annotation(
-                    article=article,
-                    owner=owner,
-                    label=label,
-                    start=start,
-                    end=end,
-                    quote=text[start:end],
-                    prefix=prefix,
-                    suffix=suffix,
+                services.annotation_on_text(
+                    article=article, owner=owner, label=label, start=start, end=end
                 )
             )
     Annotation.objects.bulk_create(rows, batch_size=500)

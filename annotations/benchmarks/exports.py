@@ -7,8 +7,9 @@ import tracemalloc
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from annotations import export_feed, exports, spans
+from annotations import services
 from annotations.benchmarks.corpus import random_span, synthetic_text
+from annotations.interchange import export_feed, records
 from annotations.models import Annotation, Label, Relation
 from newsdesk import ingest
 from newsdesk.models import Article
@@ -42,21 +43,17 @@ def build_export_corpus(*, tags: int, per_article: int = 1_000, seed: int = 5) -
             if (owner.pk, label.pk, start, end) in seen:
                 continue
             seen.add((owner.pk, label.pk, start, end))
-            prefix, suffix = spans.context(text, start, end)
             attributes = {}
             if label.attribute_schema and rng.random() < 0.5:
                 item = label.attribute_schema[0]
                 attributes = {item["name"]: True if item["kind"] == "bool" else item["values"][0]}
             rows.append(
-                Annotation(
+                services.annotation_on_text(
                     article=article,
                     owner=owner,
                     label=label,
                     start=start,
                     end=end,
-                    quote=text[start:end],
-                    prefix=prefix,
-                    suffix=suffix,
                     attributes=attributes,
                     note="Checked against the agency wire." if rng.random() < 0.1 else "",
                 )
@@ -79,7 +76,7 @@ def export_figures(sizes=(10_000, 100_000)) -> list[dict]:
     Each size is built in its own transaction, measured, then rolled back. Time is taken
     without tracing (tracemalloc slows Python down); memory in a second, traced run.
     """
-    links = exports.Links(
+    links = records.Links(
         "http://bench/export/", "http://bench/tags/{}/", "http://bench/articles/{}/"
     )
     figures = []
@@ -89,7 +86,7 @@ def export_figures(sizes=(10_000, 100_000)) -> list[dict]:
             articles = Article.objects.filter(pk__in=ids)
             chosen = export_feed.selection(export_feed.Scope(None, None), articles)
             made = chosen.tags.count()
-            for fmt in exports.FORMATS:
+            for fmt in records.FORMATS:
                 began = time.perf_counter()
                 size_bytes = _export_bytes(fmt, chosen, links)
                 seconds = time.perf_counter() - began

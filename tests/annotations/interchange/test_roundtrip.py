@@ -9,20 +9,17 @@ import io
 import json
 import unicodedata
 import zipfile
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 
-from annotations.importing import Options, Upload, import_uploads
+from annotations.interchange.import_service import Options, Upload, import_uploads
 from annotations.models import Annotation
 from newsdesk.models import Article
+from tests.annotations.interchange.files import CONLL, NEWS
 
 pytestmark = pytest.mark.django_db
 
-BRAT = Path(__file__).resolve().parents[3] / "shared" / "interop" / "brat-example-data"
-CONLL = BRAT / "corpora" / "CoNLL-ST_2002"
-NEWS = BRAT / "tutorials" / "news"
 
 TEXT = (
     "Ceasefire talks 🕊️ resumed in Cairo.\n\n"

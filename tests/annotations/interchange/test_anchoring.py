@@ -4,7 +4,7 @@ import unicodedata
 
 import pytest
 
-from annotations.textmap import TextMapError, normalise
+from annotations.interchange.anchoring import AnchorError, normalise
 from newsdesk import ingest
 
 EMOJI = "\U0001f44d\U0001f3fd"  # thumbs up, medium skin tone: two astral code points
@@ -42,7 +42,7 @@ def test_it_composes_nfd_accents_and_maps_around_them():
 def test_it_refuses_an_offset_between_a_letter_and_its_accent():
     original = f"Cafe{ACUTE} abierto"
     norm = normalise(original)
-    with pytest.raises(TextMapError, match="falls inside"):
+    with pytest.raises(AnchorError, match="falls inside"):
         norm.span(0, 4)
 
 
@@ -52,7 +52,7 @@ def test_it_trims_blank_edges_and_a_byte_order_mark():
     assert norm.text == "Title\n\nBody text."
     start = original.index("Body")
     assert norm.span(start, start + 10) == (7, 17)
-    with pytest.raises(TextMapError, match="only blank space"):
+    with pytest.raises(AnchorError, match="only blank space"):
         norm.span(len(original) - 4, len(original))
 
 
@@ -63,7 +63,7 @@ def test_a_lone_carriage_return_becomes_a_newline_in_place():
 
 
 def test_it_refuses_offsets_outside_the_text():
-    with pytest.raises(TextMapError, match="not inside"):
+    with pytest.raises(AnchorError, match="not inside"):
         normalise("short\r\n text").span(3, 99)
 
 

@@ -3,24 +3,19 @@
 import io
 import json
 import zipfile
-from pathlib import Path
 
 import pytest
 
-from annotations.importing import Options, Upload, import_uploads
+from annotations.interchange.import_service import Options, Upload, import_uploads
 from annotations.models import Annotation, Category, Label, Relation
 from newsdesk import ingest
 from newsdesk.ingest import IngestError
 from newsdesk.ingestion import article_ingest_exact
 from newsdesk.models import Article
-
-from .conftest import CLAIM_QUOTE, SOURCE_QUOTE
+from tests.annotations.conftest import CLAIM_QUOTE, SOURCE_QUOTE
+from tests.annotations.interchange.files import CONLL, NEWS
 
 pytestmark = pytest.mark.django_db
-
-BRAT = Path(__file__).resolve().parents[3] / "shared" / "interop" / "brat-example-data"
-CONLL = BRAT / "corpora" / "CoNLL-ST_2002"
-NEWS = BRAT / "tutorials" / "news"
 
 
 def state():
@@ -267,7 +262,10 @@ def test_a_link_between_the_wrong_kinds_of_tag_is_refused(article, alice, codebo
         "R1\tattributed_to Arg1:T1 Arg2:T2",
     ]
     error = refused(brat_pair("w", text, lines), alice, codebook)
-    assert "w.ann, line 3, R1: a attributed_to link joins a claim to a source, not a claim" in error
+    # The editor's rule and message (services.relation_refusal), with the file's line.
+    assert error == (
+        "w.ann, line 3, R1: “attributed to” links a claim to a source, not a claim to a framing."
+    )
 
 
 # who owns the tags
@@ -308,7 +306,7 @@ def test_without_an_importer_every_tag_must_name_its_annotator(alice, codebook):
 def test_a_truncated_zip_is_refused_and_nothing_changes(alice, codebook):
     data = zipped({f"alice/{i}.txt": f"Text number {i}." * 40 for i in range(5)})
     error = refused([Upload("cut.zip", data[: len(data) // 2])], alice, codebook)
-    assert error.startswith("cut.zip: not a readable zip archive")
+    assert error.startswith("cut.zip is not a readable zip archive")  # newsdesk's zip reader
 
 
 def test_a_file_over_the_upload_limit_is_refused(alice, codebook, settings):

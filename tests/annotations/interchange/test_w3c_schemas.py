@@ -11,7 +11,6 @@ file name, so they go into a ``referencing`` registry under those names.
 import json
 from datetime import datetime
 from functools import cache
-from pathlib import Path
 
 import pytest
 from jsonschema import Draft4Validator
@@ -19,30 +18,25 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
 from annotations import services
-from tests.annotations import test_exports
-from tests.annotations.test_exports import body, export_url
-
-SUITE = Path(__file__).resolve().parents[3] / "shared" / "interop" / "w3c-web-annotation-tests"
-
-known = test_exports.known  # the same small known set of tags
+from tests.annotations.interchange.files import W3C_SUITE, body, export_url
 
 pytestmark = pytest.mark.skipif(
-    not SUITE.is_dir(), reason=f"the W3C Web Annotation test suite is not at {SUITE}"
+    not W3C_SUITE.is_dir(), reason=f"the W3C Web Annotation test suite is not at {W3C_SUITE}"
 )
 
 
 @cache
 def registry() -> Registry:
     resources = []
-    for path in sorted((SUITE / "definitions").glob("*.json")):
+    for path in sorted((W3C_SUITE / "definitions").glob("*.json")):
         resources.append((path.name, Resource.from_contents(json.loads(path.read_text()), DRAFT4)))
     return Registry().with_resources(resources)
 
 
 @cache
 def assertions(manifest: str) -> list[tuple[str, dict]]:
-    listed = json.loads((SUITE / manifest).read_text())["assertions"]
-    return [(name, json.loads((SUITE / name).read_text())) for name in listed]
+    listed = json.loads((W3C_SUITE / manifest).read_text())["assertions"]
+    return [(name, json.loads((W3C_SUITE / name).read_text())) for name in listed]
 
 
 def failures(document: dict, manifest: str) -> list[str]:
@@ -57,11 +51,11 @@ def failures(document: dict, manifest: str) -> list[str]:
 
 def test_the_harness_rejects_an_incorrect_sample_and_accepts_a_correct_one():
     """The harness can fail: a sample the suite calls incorrect fails an assertion."""
-    incorrect = json.loads((SUITE / "tools/samples/incorrect/anno2.json").read_text())
+    incorrect = json.loads((W3C_SUITE / "tools/samples/incorrect/anno2.json").read_text())
     assert failures(incorrect, "annotations/annotationMusts.test")
-    correct = json.loads((SUITE / "tools/samples/correct/anno23.json").read_text())
+    correct = json.loads((W3C_SUITE / "tools/samples/correct/anno23.json").read_text())
     assert failures(correct, "annotations/annotationMusts.test") == []
-    collection = json.loads((SUITE / "tools/samples/correct/collection1.json").read_text())
+    collection = json.loads((W3C_SUITE / "tools/samples/correct/collection1.json").read_text())
     assert failures(collection, "collections/collectionMusts.test") == []
 
 

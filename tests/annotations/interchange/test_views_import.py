@@ -1,29 +1,19 @@
-"""The import page and the import_annotations command."""
+"""The import page."""
 
 import json
-from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from annotations.models import Annotation, Label, Relation
+from annotations.models import Annotation
 from newsdesk.models import Article
-
-from .conftest import CLAIM_QUOTE, SOURCE_QUOTE
+from tests.annotations.conftest import CLAIM_QUOTE, SOURCE_QUOTE
 
 pytestmark = pytest.mark.django_db
 
+
 URL = reverse("annotations:tags-import")
-NEWS = (
-    Path(__file__).resolve().parents[3]
-    / "shared"
-    / "interop"
-    / "brat-example-data"
-    / "tutorials"
-    / "news"
-)
 
 
 def ann_for(text, *phrases):
@@ -151,64 +141,3 @@ def test_the_result_page_queries_stay_flat_with_many_tags(
         page = alice_client.post(URL, {"files": [upload], "codebook": codebook.pk})
     assert Annotation.objects.count() == len(set(map(tuple, spans))) > 200
     assert f"{Annotation.objects.count()} tags added" in page.content.decode()
-
-
-# the command
-
-
-def test_the_command_imports_a_folder_as_the_named_user(alice, codebook, capsys):
-    call_command(
-        "import_annotations",
-        str(NEWS / "040-text_span_annotation.ann"),
-        str(NEWS / "040-text_span_annotation.txt"),
-        "--user",
-        "alice",
-        "--create-labels",
-        "source",
-    )
-    out = capsys.readouterr().out
-    assert "4 tags added" in out and "new labels: GPE, Organization, Person" in out
-    assert Annotation.objects.for_user(alice).count() == 4
-    assert set(Label.objects.filter(category="source").values_list("name", flat=True)) >= {
-        "Person",
-        "GPE",
-    }
-
-
-def test_the_command_pairs_files_with_different_names(tmp_path, alice, codebook, capsys):
-    (tmp_path / "story.txt").write_text("The minister said prices rose.", encoding="utf-8")
-    (tmp_path / "tags.ann").write_text("T1\tClaim 18 29\tprices rose\n", encoding="utf-8")
-    call_command(
-        "import_annotations",
-        "--ann",
-        str(tmp_path / "tags.ann"),
-        "--txt",
-        str(tmp_path / "story.txt"),
-        "--user",
-        "alice",
-    )
-    assert Annotation.objects.get().quote == "prices rose"
-
-
-def test_the_command_reports_refusals_and_fails(tmp_path, alice, codebook, capsys):
-    (tmp_path / "x.txt").write_text("Some words.", encoding="utf-8")
-    (tmp_path / "x.ann").write_text("T1\tClaim 0 4;5 10\tSome words\n", encoding="utf-8")
-    with pytest.raises(CommandError, match="1 file\\(s\\) were refused"):
-        call_command("import_annotations", str(tmp_path), "--user", "alice")
-    assert "x.ann, line 1: T1 is a discontinuous span" in capsys.readouterr().err
-    assert not Article.objects.exists()
-
-
-def test_the_command_without_a_user_needs_annotators_named(tmp_path, bob, codebook, capsys):
-    folder = tmp_path / "export"
-    (folder / "bob").mkdir(parents=True)
-    (folder / "bob" / "1.txt").write_text("Officials said prices rose.", encoding="utf-8")
-    (folder / "bob" / "1.ann").write_text("T1\tClaim 15 26\tprices rose\n", encoding="utf-8")
-    import shutil
-
-    archive = shutil.make_archive(str(tmp_path / "export"), "zip", folder)
-    call_command("import_annotations", archive)
-    assert Annotation.objects.get().owner == bob
-    with pytest.raises(CommandError, match="no user named zoe"):
-        call_command("import_annotations", archive, "--user", "zoe")
-    assert not Relation.objects.exists()

@@ -6,7 +6,7 @@ import pytest
 
 from newsdesk import ingestion
 from newsdesk.models import Article, Outlet
-from tests.annotations.test_exports import body, csv_rows, jsonl
+from tests.annotations.interchange.files import body, csv_rows, jsonl
 
 
 @pytest.fixture

@@ -1,8 +1,9 @@
-"""Importing tags: files in, one transaction per file, a summary or a clear refusal.
+"""The import service: files of tags in, one transaction per file, a summary or a refusal.
 
-The readers in annotations/imports.py turn files into plain documents; this module finds
-or creates the articles, maps labels onto a codebook, validates every value and writes
-the tags and links. Any refusal rolls the whole file back.
+uploads.py sorts the files and the format readers (brat.py, jsonl.py, w3c.py) turn them
+into plain documents; this module finds or creates the articles, maps labels onto a
+codebook, validates every value and writes the tags and links. Any refusal rolls the
+whole file back.
 """
 
 import hashlib
@@ -14,21 +15,25 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.template.defaultfilters import filesizeformat
 
-from annotations import imports, schema, spans
-from annotations.imports import Document, ImportFormatError, Link, Span
+from annotations import schema, services
+from annotations.interchange import anchoring, brat
+from annotations.interchange import uploads as uploads_module
+from annotations.interchange.records import (
+    Document,
+    ImportFormatError,
+    Link,
+    Span,
+    resolve_attributes,
+    same_name,
+)
+from annotations.interchange.uploads import Upload
 from annotations.models import Annotation, ArticleCodebook, Category, Codebook, Label, Relation
-from newsdesk import ingest
+from newsdesk import formats, ingest
 from newsdesk.ingestion import article_ingest_exact
 from newsdesk.models import Article
 
 PALETTE = ("#2f6f4f", "#7a4fa0", "#a0522d", "#1f6f8b", "#8b6b1f", "#6b3a5b", "#3f5f9f")
-BRAT_CONFIG = {"annotation.conf", "visual.conf", "tools.conf", "kb_shortcuts.conf"}
-_LINK_CATEGORIES = {
-    "attributed_to": (Category.CLAIM, Category.SOURCE),
-    "same_as": (Category.SOURCE, Category.SOURCE),
-}
 
 
 @dataclass
@@ -52,14 +57,6 @@ class FileSummary:
 
 
 @dataclass
-class Upload:
-    name: str
-    data: bytes
-    # The size the client declared, when the data was not read because it is too large.
-    size: int | None = None
-
-
-@dataclass
 class Options:
     """How to import: who imports (None: the command, acting for the users files name)."""
 
@@ -77,125 +74,26 @@ def import_uploads(
     brat .ann and .txt files pair up by name; ``pairs`` names (.ann, .txt) pairs whose
     names differ. One bad file never stops the others.
     """
-    results: list[FileSummary] = []
-    files: list[tuple[str, bytes, str]] = []  # name, content, annotator (from a zip folder)
-    limit = settings.NEWSDESK_MAX_UPLOAD_BYTES
-    for upload in uploads:
-        size = max(len(upload.data), upload.size or 0)
-        if size > limit:
-            results.append(
-                FileSummary(
-                    upload.name,
-                    error=f"{upload.name} is {filesizeformat(size)}; the limit is "
-                    f"{filesizeformat(limit)}.",
-                )
-            )
-        elif upload.name.lower().endswith(".zip"):
-            try:
-                files.extend(_zip_members(upload))
-            except ImportFormatError as exc:
-                results.append(FileSummary(upload.name, error=str(exc)))
-        else:
-            files.append((upload.name, upload.data, ""))
-    named = {name: (data, who) for name, data, who in files}
-    used: set[str] = set()
-    for ann_name, txt_name in pairs:
-        for missing in (n for n in (ann_name, txt_name) if n not in named):
-            results.append(FileSummary(missing, error=f"{missing} was not uploaded."))
-    units = []
-    for ann_name, txt_name in pairs:
-        if ann_name in named and txt_name in named:
-            units.append(("brat", ann_name, txt_name))
-            used |= {ann_name, txt_name}
-    stems = {_stem(n): n for n in named if n.lower().endswith(".txt") and n not in used}
-    lone_ann, lone_txt = [], []
-    for name in named:
-        lower = name.lower()
-        if name in used:
-            continue
-        if lower.endswith(".ann"):
-            if _stem(name) in stems:
-                units.append(("brat", name, stems.pop(_stem(name))))
-            else:
-                lone_ann.append(name)
-        elif lower.endswith(".jsonl"):
-            units.append(("jsonl", name, ""))
-        elif lower.endswith((".json", ".jsonld")):
-            units.append(("w3c", name, ""))
-        elif not lower.endswith(".txt"):
-            reason = (
-                "brat configuration, not annotations"
-                if PurePosixPath(name).name in BRAT_CONFIG
-                else "not a .ann, .txt, .jsonl, .json or .jsonld file"
-            )
-            if lower.endswith(".zip"):
-                reason = "an archive inside an archive is not opened"
-            results.append(FileSummary(name, error=f"{name}: left out ({reason})."))
-    lone_txt = [n for n in stems.values() if n not in used]
-    if len(lone_ann) == 1 and len(lone_txt) == 1:
-        units.append(("brat", lone_ann[0], lone_txt[0]))
-        lone_ann, lone_txt = [], []
-    for name in lone_ann:
-        results.append(
-            FileSummary(name, error=f"{name}: no .txt of the same name beside it; name the pair.")
-        )
-    for name in lone_txt:
-        results.append(
-            FileSummary(
-                name,
-                error=f"{name}: a text without a .ann beside it. Articles alone are added on "
-                "the upload page.",
-            )
-        )
-    for kind, name, other in units:
-        data, annotator = named[name]
-        txt = named[other][0] if other else b""
-        results.append(_import_unit(kind, name, data, txt, annotator, options))
+    refused, units = uploads_module.sort_uploads(
+        uploads, pairs=pairs, max_bytes=settings.NEWSDESK_MAX_UPLOAD_BYTES, zip_limits=zip_limits()
+    )
+    results = [FileSummary(name, error=error) for name, error in refused]
+    for unit in units:
+        try:
+            documents = uploads_module.read_unit(unit)
+            results.append(import_documents(documents=documents, name=unit.name, options=options))
+        except ImportFormatError as exc:
+            results.append(FileSummary(unit.name, error=str(exc)))
     return results
 
 
-def _stem(name: str) -> str:
-    return name.rsplit(".", 1)[0]
-
-
-def _zip_members(upload: Upload) -> list[tuple[str, bytes, str]]:
-    limit = settings.NEWSDESK_MAX_UPLOAD_BYTES
-    members = imports.read_zip(
-        upload.data,
-        name=upload.name,
-        max_members=getattr(settings, "NEWSDESK_MAX_ZIP_MEMBERS", 2000),
-        max_member_bytes=limit,
-        max_total_bytes=getattr(settings, "NEWSDESK_MAX_ZIP_BYTES", 50 * limit),
+def zip_limits() -> formats.ZipLimits:
+    """What a zip of tags may hold (its own values, newsdesk's zip reader)."""
+    return formats.ZipLimits(
+        members=settings.NEWSDESK_MAX_ZIP_MEMBERS,
+        total_bytes=settings.NEWSDESK_MAX_ZIP_BYTES,
+        member_bytes=settings.NEWSDESK_MAX_UPLOAD_BYTES,
     )
-    out = []
-    for path, data in members:
-        parts = PurePosixPath(path).parts
-        # brat exports are laid out <annotator>/<article>.ann: the folder names the annotator.
-        annotator = parts[0] if len(parts) == 2 and path.lower().endswith(".ann") else ""
-        out.append((f"{upload.name}/{path}", data, annotator))
-    return out
-
-
-def _import_unit(kind, name, data, txt_data, annotator, options: Options) -> FileSummary:
-    try:
-        text = imports.decode(data, name=name)
-        if kind == "brat":
-            txt_name = name[:-4] + ".txt"
-            documents = [
-                imports.read_brat(
-                    ann=text,
-                    txt=imports.decode(txt_data, name=txt_name),
-                    name=name,
-                    annotator=annotator,
-                )
-            ]
-        elif kind == "jsonl":
-            documents = imports.read_jsonl(text, name=name)
-        else:
-            documents = imports.read_w3c(text, name=name)
-        return import_documents(documents=documents, name=name, options=options)
-    except ImportFormatError as exc:
-        return FileSummary(name, error=str(exc))
 
 
 def import_documents(*, documents: list[Document], name: str, options: Options) -> FileSummary:
@@ -251,7 +149,7 @@ class _Import:
 
     def _find_label(self, name: str) -> Label | None:
         exact = next((label for label in self.labels if label.name == name), None)
-        return exact or next((lb for lb in self.labels if imports.same_name(name, lb.name)), None)
+        return exact or next((lb for lb in self.labels if same_name(name, lb.name)), None)
 
     def _labels(self, documents: list[Document]) -> dict[str, Label]:
         names = {s.label for d in documents for s in d.spans if not s.trigger_only}
@@ -373,16 +271,12 @@ class _Import:
                 self.summary.twins_skipped += 1
                 by_key[span.key] = existing[key]
                 continue
-            prefix, suffix = spans.context(text, start, end)
-            tag = Annotation(
+            tag = services.annotation_on_text(
                 article=article,
                 owner=owner,
                 label=label,
                 start=start,
                 end=end,
-                quote=text[start:end],
-                prefix=prefix,
-                suffix=suffix,
                 attributes=values,
                 note=span.note.strip(),
                 origin=Annotation.Origin.IMPORTED,
@@ -395,8 +289,15 @@ class _Import:
 
     def _place(self, span: Span, text: str) -> tuple[int, int]:
         try:
-            start, end = imports.locate(text, span)
-        except ValueError as exc:
+            start, end = anchoring.locate(
+                text,
+                start=span.start,
+                end=span.end,
+                quote=span.quote,
+                prefix=span.prefix,
+                suffix=span.suffix,
+            )
+        except anchoring.AnchorError as exc:
             raise self.fail(str(exc), span) from None
         if not text[start:end].strip():
             raise self.fail(f"the span [{start}, {end}) holds only blank space.", span)
@@ -404,13 +305,11 @@ class _Import:
 
     def _values(self, span: Span, label: Label) -> dict:
         attribute_schema = label.attribute_schema
-        note, note_pairs = imports.split_note(span.note, attribute_schema)
+        note, note_pairs = brat.split_note(span.note, attribute_schema)
         span.note = note
         try:
             values = dict(span.attributes)
-            values.update(
-                imports.resolve_attributes(attribute_schema, span.attribute_pairs + note_pairs)
-            )
+            values.update(resolve_attributes(attribute_schema, span.attribute_pairs + note_pairs))
             return schema.clean(attribute_schema, values)
         except (ValueError, schema.SchemaError) as exc:
             raise self.fail(f"{label.name}: {exc}", span) from None
@@ -430,20 +329,17 @@ class _Import:
             if first is None or second is None:
                 missing = link.from_key if first is None else link.to_key
                 raise self.fail(f"the link points to {missing}, which is not a tag here.", link)
-            wanted = _LINK_CATEGORIES[link.type]
             found = (first.label.category, second.label.category)
-            if link.type == "attributed_to" and found == wanted[::-1]:
-                first, second, found = second, first, wanted  # a source → claim link, read back
-            if found != wanted:
-                raise self.fail(
-                    f"a {link.type} link joins a {wanted[0]} to a {wanted[1]}, not a {found[0]} "
-                    f"(“{first.label.name}”) to a {found[1]} (“{second.label.name}”).",
-                    link,
-                )
-            if first.owner_id != second.owner_id:
-                raise self.fail("a link joins tags of one annotator only.", link)
-            if first.pk == second.pk:
-                raise self.fail("a tag cannot be linked to itself.", link)
+            if link.type == Relation.Type.ATTRIBUTED_TO and found == (
+                Category.SOURCE,
+                Category.CLAIM,
+            ):
+                first, second = second, first  # a source → claim link, read back
+            problem = services.relation_refusal(
+                from_annotation=first, to_annotation=second, type=link.type
+            )
+            if problem:
+                raise self.fail(problem, link)
             key = (first.pk, second.pk, link.type)
             if key not in existing:
                 existing.add(key)

@@ -1,19 +1,25 @@
-"""Downloads of tags: one article, a filtered selection of articles, the admin's choice.
+"""The interchange pages: tags imported from files, and tags downloaded as files.
 
-Every export streams (StreamingHttpResponse): nothing builds the whole file in memory.
+Imports: a summary per file, or the reasons it was refused. Exports: one article, a
+filtered selection of articles, the admin's choice; every export streams
+(StreamingHttpResponse): nothing builds the whole file in memory.
 """
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
-from annotations import export_feed, exports
+from annotations.forms import TagImportForm
+from annotations.interchange import export_feed, import_service, records, uploads
 from newsdesk.filters import ArticleFilterForm
 from newsdesk.models import Article
 
+IMPORT_PAGE = "annotations/import.html"
 _ID = 987654321  # stands for an id in the URL templates of a W3C export
 MAX_IDS = 1_000
 
@@ -22,11 +28,11 @@ def _refused(message: str, status: int) -> HttpResponse:
     return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
 
 
-def links(request: HttpRequest) -> exports.Links:
+def links(request: HttpRequest) -> records.Links:
     def template(name: str) -> str:
         return request.build_absolute_uri(reverse(name, args=[_ID])).replace(str(_ID), "{}")
 
-    return exports.Links(
+    return records.Links(
         collection=request.build_absolute_uri(),
         tag=template("annotations:annotation-detail"),
         article=template("newsdesk:article-detail"),
@@ -39,10 +45,10 @@ def export_response(
     """The export as a download named ``newsdesk-<name>-<time>.<ext>``."""
     chunks = export_feed.stream(fmt, chosen, links=links(request), label=label)
     stamp = timezone.now().strftime("%Y%m%d-%H%M")
-    filename = f"newsdesk-{name}-{stamp}.{exports.EXTENSIONS[fmt]}"
+    filename = f"newsdesk-{name}-{stamp}.{records.EXTENSIONS[fmt]}"
     return StreamingHttpResponse(
         export_feed.encoded(chunks),
-        content_type=exports.CONTENT_TYPES[fmt],
+        content_type=records.CONTENT_TYPES[fmt],
         headers={
             "Content-Disposition": content_disposition_header(True, filename),
             "Cache-Control": "no-store",
@@ -108,3 +114,23 @@ def _ids(value: str) -> list[int] | None:
     if len(parts) > MAX_IDS:
         raise export_feed.ExportError(f"Export at most {MAX_IDS:,} articles chosen by id.")
     return [int(part) for part in parts]
+
+
+@require_http_methods(["GET", "POST"])
+def tags_import(request: HttpRequest) -> HttpResponse:
+    form = TagImportForm(request.POST or None, request.FILES or None)
+    results = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        limit = settings.NEWSDESK_MAX_UPLOAD_BYTES
+        results = import_service.import_uploads(
+            uploads=[uploads.upload_of(f, max_bytes=limit) for f in data["files"]],
+            options=import_service.Options(
+                importer=request.user,
+                codebook=data["codebook"],
+                create_labels=data["create_labels"],
+                article=data["article"],
+            ),
+        )
+    template = IMPORT_PAGE + "#import-area" if request.htmx else IMPORT_PAGE
+    return TemplateResponse(request, template, {"form": form, "results": results})

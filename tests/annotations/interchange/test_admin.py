@@ -4,10 +4,8 @@ import pytest
 from django.contrib.messages import get_messages
 
 from annotations import admin as annotations_admin
-from tests.annotations import test_exports
-from tests.annotations.test_exports import CLAIM_QUOTE, SOURCE_QUOTE, body, brat, csv_rows
-
-known = test_exports.known
+from tests.annotations.conftest import CLAIM_QUOTE, SOURCE_QUOTE
+from tests.annotations.interchange.files import body, brat, csv_rows
 
 
 def test_the_annotation_admin_exports_the_selected_live_tags(known, staff_client):

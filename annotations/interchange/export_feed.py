@@ -1,4 +1,4 @@
-"""What an export holds, read from the database in chunks for the pure writers.
+"""The export feed: what an export holds, read from the database in chunks for the writers.
 
 Who is in an export (the interchange contract): a non-staff user exports only their own
 live tags; staff export everyone's, or one annotator's. Deleted tags never leave.
@@ -16,7 +16,8 @@ from itertools import batched
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
-from annotations import exports, voice
+from annotations import voice
+from annotations.interchange import brat, jsonl, records, table, w3c
 from annotations.models import Annotation, Category, Label, Relation
 from newsdesk.models import Article, EntityMention
 
@@ -68,8 +69,8 @@ def scope_for(user, annotator: str | None = None) -> Scope:
 
 
 def check_format(value: str | None) -> str:
-    if value not in exports.FORMATS:
-        choices = ", ".join(exports.FORMATS)
+    if value not in records.FORMATS:
+        choices = ", ".join(records.FORMATS)
         shown = f"“{value}”" if value else "no format"
         raise ExportError(f"Unknown export format {shown}: choose one of {choices}.")
     return value
@@ -141,7 +142,7 @@ def groups(
     *,
     text: bool = False,
     entities: bool = False,
-) -> Iterator[exports.Group]:
+) -> Iterator[records.Group]:
     """Every article of the selection in id order, with its tags per annotator."""
     by_label = {label.pk: label for label in labels}
     # Whose voice a framing tag is in is derived from the text when not answered.
@@ -173,7 +174,7 @@ def _has_voice(attribute_schema: list[dict]) -> bool:
     return any(item["name"] == voice.ATTRIBUTE for item in attribute_schema)
 
 
-def _fill_voice(group: exports.Group) -> None:
+def _fill_voice(group: records.Group) -> None:
     """Framing tags without the annotator's answer get the derived voice."""
     framing = [
         tag
@@ -197,8 +198,8 @@ def _fill_voice(group: exports.Group) -> None:
         tag.attributes = {**tag.attributes, voice.ATTRIBUTE: found.value}
 
 
-def _article(row: dict) -> exports.ArticleRecord:
-    return exports.ArticleRecord(
+def _article(row: dict) -> records.ArticleRecord:
+    return records.ArticleRecord(
         id=row["pk"],
         title=row["title"],
         outlet=row["outlet__name"] or "",
@@ -210,35 +211,35 @@ def _article(row: dict) -> exports.ArticleRecord:
 
 
 def _page_groups(
-    chosen: Selection, articles: dict[int, exports.ArticleRecord], by_label: dict[int, Label]
-) -> Iterator[exports.Group]:
+    chosen: Selection, articles: dict[int, records.ArticleRecord], by_label: dict[int, Label]
+) -> Iterator[records.Group]:
     """Merge the page's articles (in id order) with its tags (in article order)."""
     pending = iter(articles.values())
 
-    def empty_up_to(article_id: int | None) -> Iterator[exports.Group]:
+    def empty_up_to(article_id: int | None) -> Iterator[records.Group]:
         """Articles before ``article_id`` have no tags; ``article_id`` itself is taken."""
         for article in pending:
             if article.id == article_id:
                 return
-            yield exports.Group(article, chosen.empty_owner, [])
+            yield records.Group(article, chosen.empty_owner, [])
 
-    current: exports.Group | None = None
+    current: records.Group | None = None
     for tag in _tags(chosen.tags.filter(article_id__in=list(articles)), by_label):
         if current is None or tag.article_id != current.article.id:
             if current is not None:
                 yield current
             yield from empty_up_to(tag.article_id)
-            current = exports.Group(articles[tag.article_id], tag.annotator, [])
+            current = records.Group(articles[tag.article_id], tag.annotator, [])
         elif tag.annotator != current.annotator:
             yield current
-            current = exports.Group(current.article, tag.annotator, [])
+            current = records.Group(current.article, tag.annotator, [])
         current.tags.append(tag)
     if current is not None:
         yield current
     yield from empty_up_to(None)
 
 
-def _tags(tags: QuerySet[Annotation], by_label: dict[int, Label]) -> Iterator[exports.TagRecord]:
+def _tags(tags: QuerySet[Annotation], by_label: dict[int, Label]) -> Iterator[records.TagRecord]:
     rows = (
         tags.order_by("article_id", "owner__username", "start", "-end", "pk")
         .values_list(*TAG_FIELDS)
@@ -260,7 +261,7 @@ def _tags(tags: QuerySet[Annotation], by_label: dict[int, Label]) -> Iterator[ex
             (pk, article_id, owner, label_id, start, end, quote, prefix, suffix) = row[:9]
             attributes, note, origin, created_at, updated_at = row[9:]
             label = by_label[label_id]
-            yield exports.TagRecord(
+            yield records.TagRecord(
                 id=pk,
                 article_id=article_id,
                 annotator=owner,
@@ -282,21 +283,21 @@ def _tags(tags: QuerySet[Annotation], by_label: dict[int, Label]) -> Iterator[ex
 
 
 def stream(
-    fmt: str, chosen: Selection, *, links: exports.Links | None = None, label: str = ""
+    fmt: str, chosen: Selection, *, links: records.Links | None = None, label: str = ""
 ) -> Iterator[str | bytes]:
     """The export file in chunks: text (str) for csv/jsonl/w3c, bytes for brat."""
     labels = labels_of(chosen.tags)
     if fmt == "csv":
-        return exports.write_csv(groups(chosen, labels), attribute_names(labels))
+        return table.write_csv(groups(chosen, labels), attribute_names(labels))
     if fmt == "jsonl":
-        return exports.write_jsonl(groups(chosen, labels, text=True, entities=True))
+        return jsonl.write_jsonl(groups(chosen, labels, text=True, entities=True))
     if fmt == "brat":
-        return exports.write_brat(groups(chosen, labels, text=True))
+        return brat.write_brat(groups(chosen, labels, text=True))
     if fmt == "w3c":
         if links is None:
             raise ExportError("A W3C export needs the site's address for its ids.")
         total = chosen.tags.count()
-        return exports.write_w3c(groups(chosen, labels), total=total, links=links, label=label)
+        return w3c.write_w3c(groups(chosen, labels), total=total, links=links, label=label)
     raise ExportError(f"Unknown export format “{fmt}”.")
 
 
