@@ -2,7 +2,7 @@ from django import forms
 from django.conf import settings
 
 from newsdesk.formats import ARCHIVE_EXTENSIONS, suffix
-from newsdesk.ingest import SUPPORTED_EXTENSIONS
+from newsdesk.ingest import SUPPORTED_EXTENSIONS, size_text
 
 ACCEPT = ",".join(
     [
@@ -53,6 +53,20 @@ class ArticleUploadForm(forms.Form):
         required=False, label="Published", widget=forms.DateInput(attrs={"type": "date"})
     )
     url = forms.URLField(required=False, label="URL", max_length=1000, assume_scheme="https")
+
+    @staticmethod
+    def text_too_long() -> str:
+        limit = settings.NEWSDESK_MAX_UPLOAD_BYTES
+        return (
+            f"The pasted text is over the limit of {size_text(limit)}. Split it into several "
+            "articles, or upload it as a file of at most that size."
+        )
+
+    def clean_text(self):
+        text = self.cleaned_data["text"]
+        if len(text.encode()) > settings.NEWSDESK_MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(self.text_too_long())
+        return text
 
     def clean(self):
         data = super().clean()

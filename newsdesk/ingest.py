@@ -11,6 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import PurePath
+from urllib.parse import urlsplit
 
 # Read by newsdesk.formats; a .zip of these is accepted for bulk upload.
 SUPPORTED_EXTENSIONS = (".txt", ".md", ".html", ".htm", ".docx", ".pdf")
@@ -51,10 +52,33 @@ def size_text(size: int) -> str:
     return f"{round(size / 1024**power, 1):.1f}\xa0{'KMGTP'[power - 1]}B"
 
 
+def check_url(url: str) -> str:
+    """An article's link: empty, or an http or https address; anything else is refused
+    (a ``javascript:`` or ``data:`` link would run in the reader's page)."""
+    url = url.strip()
+    if url and urlsplit(url).scheme.lower() not in ("http", "https"):
+        shown = url if len(url) <= 60 else url[:59] + "…"
+        raise IngestError(f"The URL must be an http or https address, not “{shown}”.")
+    return url
+
+
+def check_length(text: str, limit: int, *, name: str = "") -> None:
+    """Refuse text longer than ``limit`` characters, whichever way it came in."""
+    if len(text) > limit:
+        what = f"{name} holds" if name else "The text is"
+        raise IngestError(
+            f"{what} {len(text):,} characters of text; an article may have at most {limit:,}."
+        )
+
+
 def check_size(name: str, size: int | None, limit: int) -> None:
     """Refuse a file over ``limit`` bytes by the size it declares, before it is read."""
     if size is not None and size > limit:
-        raise IngestError(f"{name} is {size_text(size)}; the limit is {size_text(limit)}.")
+        shown, most = size_text(size), size_text(limit)
+        if shown == most:
+            # Just over the limit must not read as the limit itself.
+            shown, most = f"{size:,}\xa0bytes", f"{limit:,}\xa0bytes"
+        raise IngestError(f"{name} is {shown}; the limit is {most}.")
 
 
 def decode(data: bytes, *, name: str) -> str:

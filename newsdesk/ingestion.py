@@ -102,6 +102,9 @@ def _create(
     outlet_name: str = "",
     **fields,
 ) -> Article:
+    ingest.check_length(text, settings.NEWSDESK_MAX_ARTICLE_CHARS, name=filename)
+    if "url" in fields:
+        fields["url"] = ingest.check_url(fields["url"])
     digest = ingest.sha256(text)
     if existing := Article.objects.filter(sha256=digest).first():
         raise _duplicate(existing, filename)

@@ -41,14 +41,37 @@ def paragraphs(text: str) -> list[tuple[int, str]]:
     return [(offset, chunk) for offset, chunk in spans if chunk.strip()]
 
 
+# spaCy refuses a text over nlp.max_length (1,000,000) and its memory grows with the length:
+# longer paragraphs are cut, at a line break, else after a sentence, else at a space.
+PIECE_CHARS = 100_000
+_CUTS = (re.compile(r"\n"), re.compile(r"[.!?][\"'’”)\]]*\s"), re.compile(r"\s"))
+
+
+def pieces(offset: int, chunk: str, size: int = PIECE_CHARS) -> list[tuple[int, str]]:
+    """A paragraph as pieces of at most ``size`` characters, each with its offset."""
+    out = []
+    while len(chunk) > size:
+        cut = 0
+        for pattern in _CUTS:
+            found = [m.end() for m in pattern.finditer(chunk, size // 2, size)]
+            if found:
+                cut = found[-1]
+                break
+        cut = cut or size  # no space at all in half the piece: cut anywhere
+        out.append((offset, chunk[:cut]))
+        offset, chunk = offset + cut, chunk[cut:]
+    out.append((offset, chunk))
+    return out
+
+
 def extract_mentions(text: str, *, model: str | None = None) -> list[Mention]:
     """Entity mentions as code-point offsets into ``text``.
 
-    Paragraphs go through ``nlp.pipe`` one by one, so memory stays bounded by the
-    longest paragraph, not the article.
+    Paragraphs (cut into pieces when very long) go through ``nlp.pipe`` one by one, so
+    memory stays bounded by the longest piece, not the article.
     """
     nlp = load_model(model or settings.NEWSDESK_SPACY_MODEL)
-    chunks = paragraphs(text)
+    chunks = [piece for paragraph in paragraphs(text) for piece in pieces(*paragraph)]
     mentions = []
     for (offset, _), doc in zip(chunks, nlp.pipe(chunk for _, chunk in chunks), strict=True):
         for ent in doc.ents:

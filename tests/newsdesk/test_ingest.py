@@ -105,3 +105,31 @@ def test_it_refuses_a_file_over_the_limit_by_its_declared_size():
     ingest.check_size("unknown.txt", None, 10)
     with pytest.raises(IngestError, match="^big.txt is 11\xa0bytes; the limit is 10\xa0bytes.$"):
         ingest.check_size("big.txt", 11, 10)
+
+
+@pytest.mark.parametrize(
+    "url", ["javascript:alert(1)", "JavaScript:alert(1)", "data:text/html,x", "ftp://x.org/a"]
+)
+def test_it_refuses_a_link_that_is_not_http_or_https(url):
+    with pytest.raises(ingest.IngestError, match="must be an http or https address"):
+        ingest.check_url(url)
+
+
+def test_it_keeps_http_and_https_links_and_no_link():
+    assert ingest.check_url(" https://efe.com/a ") == "https://efe.com/a"
+    assert ingest.check_url("http://efe.com") == "http://efe.com"
+    assert ingest.check_url("") == ""
+
+
+def test_a_size_just_over_the_limit_is_written_out_in_bytes():
+    with pytest.raises(ingest.IngestError) as refused:
+        ingest.check_size("big.txt", 2_097_153, 2_097_152)
+    assert str(refused.value) == ("big.txt is 2,097,153\xa0bytes; the limit is 2,097,152\xa0bytes.")
+
+
+def test_it_refuses_text_over_the_article_limit():
+    ingest.check_length("x" * 10, 10)
+    with pytest.raises(
+        ingest.IngestError, match="11 characters of text; an article may have at most 10"
+    ):
+        ingest.check_length("x" * 11, 10)

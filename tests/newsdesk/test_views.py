@@ -245,3 +245,21 @@ def test_pages_send_a_strict_content_security_policy(alice_client):
 def test_annotators_cannot_open_the_admin(alice_client):
     response = alice_client.get(reverse("admin:index"))
     assert response.status_code == 302
+
+
+def test_pasted_text_over_the_limit_gets_a_form_error_and_saves_nothing(alice_client, settings):
+    settings.NEWSDESK_MAX_UPLOAD_BYTES = 100
+    response = alice_client.post("/articles/upload/", {"text": "Talks. " * 20})
+    assert response.status_code == 200
+    assert "The pasted text is over the limit of 100\xa0bytes" in response.content.decode()
+    assert not Article.objects.exists()
+
+
+def test_pasted_text_far_over_the_limit_gets_the_same_message_not_an_error_page(
+    alice_client, settings
+):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1_000
+    response = alice_client.post("/articles/upload/", {"text": "Talks. " * 1_000})
+    assert response.status_code == 413
+    assert "The pasted text is over the limit" in response.content.decode()
+    assert not Article.objects.exists()
