@@ -177,7 +177,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def article_retry_entities(request: HttpRequest, pk: int) -> HttpResponse:
     article = get_object_or_404(Article, pk=pk)
-    if article.status == Article.Status.PROCESSING:
+    if article.status == Article.Status.PROCESSING and not article.extraction_stalled:
         messages.info(request, "Entities are already being found for this article.")
     else:
         entities.article_retry_entities(article=article)
