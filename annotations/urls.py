@@ -1,6 +1,6 @@
 from django.urls import path
 
-from annotations import export_views, import_views, views
+from annotations import export_views, import_views, run_views, views
 
 app_name = "annotations"
 
@@ -18,6 +18,11 @@ urlpatterns = [
     path("tags/import/", import_views.tags_import, name="tags-import"),
     path("articles/<int:article_pk>/export/", export_views.article_export, name="article-export"),
     path("export/", export_views.selection_export, name="export"),
+    path(
+        "articles/<int:article_pk>/suggestions/retry/",
+        run_views.suggestions_retry,
+        name="suggestions-retry",
+    ),
     path("suggestions/<int:pk>/accept/", views.suggestion_accept, name="suggestion-accept"),
     path("suggestions/<int:pk>/dismiss/", views.suggestion_dismiss, name="suggestion-dismiss"),
 ]
