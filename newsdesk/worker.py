@@ -108,6 +108,7 @@ class ResilientWorker(Worker):
         self.started_at = timezone.now()
         self._stop = threading.Event()
         self._force_stopped = False
+        self._checked_leftovers = False
         self._unrecorded: list = []  # ids of tasks whose outcome the outage swallowed
 
     # Stopping ----------------------------------------------------------------------
@@ -129,6 +130,7 @@ class ResilientWorker(Worker):
                 began = time.monotonic()
                 try:
                     self._requeue_unrecorded()
+                    self._requeue_own_leftovers()
                     super().run()
                     return
                 except UNAVAILABLE as exc:
@@ -177,6 +179,17 @@ class ResilientWorker(Worker):
             )
             logger.warning("Task %s stopped and put back in the queue", db_task_result.pk)
             sys.exit(1)
+
+    def _requeue_own_leftovers(self) -> None:
+        """Tasks RUNNING under this worker id now are a previous process's (same --worker-id)."""
+        if not self._checked_leftovers:
+            for task in DBTaskResult.objects.running().only("id", "worker_ids"):
+                if task.worker_ids and task.worker_ids[-1] == self.worker_id:
+                    DBTaskResult.objects.filter(pk=task.pk, status="RUNNING").update(
+                        status="READY", started_at=None
+                    )
+                    logger.warning("Task %s left by this worker id's last run: requeued", task.pk)
+            self._checked_leftovers = True
 
     def _requeue_unrecorded(self) -> None:
         while self._unrecorded:
