@@ -5,7 +5,7 @@ django-tasks-db's ``Worker`` runs the queue; this subclass (used by newsdesk's
 
 - **Database outages.** The package's loop re-raises any database error but "database
   is locked", which ends the process. Here the loop is restarted after a back-off
-  (1 s, doubling up to 30 s), logged once per attempt, for as long as the outage lasts.
+  (1 s, doubling up to 10 s), logged once per attempt, for as long as the outage lasts.
   A task whose outcome could not be recorded because of the outage is put back in
   the queue once the database answers again.
 - **Dead workers.** Each worker records a heartbeat (a ``WorkerHeartbeat`` row) every
@@ -46,7 +46,7 @@ logger = logging.getLogger("newsdesk.worker")
 # A task is re-queued after this many workers died running it; then it is failed.
 MAX_ATTEMPTS = 3
 BACKOFF_FIRST = 1.0
-BACKOFF_MAX = 30.0
+BACKOFF_MAX = 10.0
 UNAVAILABLE = (OperationalError, InterfaceError)
 _UNAVAILABLE_PATHS = {f"{cls.__module__}.{cls.__qualname__}" for cls in UNAVAILABLE}
 
