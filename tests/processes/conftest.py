@@ -6,6 +6,7 @@ file), never to pytest-django's test database.
 
 import json
 import os
+import pwd
 import shutil
 import signal
 import socket
@@ -157,8 +158,20 @@ def postgres(workdir):
         if os.getenv("CI") == "true":
             pytest.fail("CI=true but no PostgreSQL binaries in /usr/lib/postgresql/*/bin")
         pytest.skip("PostgreSQL binaries not found in /usr/lib/postgresql/*/bin")
-    if os.geteuid() == 0 and shutil.which("runuser") is None:
-        pytest.skip("running as root without runuser: PostgreSQL cannot be started")
+    if os.geteuid() == 0:
+        # PostgreSQL refuses to run as root: it runs as the `postgres` user.
+        reason = None
+        if shutil.which("runuser") is None:
+            reason = "running as root without runuser: PostgreSQL cannot be started"
+        else:
+            try:
+                pwd.getpwnam("postgres")
+            except KeyError:
+                reason = "running as root and there is no `postgres` user to run PostgreSQL"
+        if reason and os.getenv("CI") == "true":
+            pytest.fail(f"CI=true but {reason}")
+        if reason:
+            pytest.skip(reason)
     pg = Postgres(PG_DIRS[0], workdir)
     pg.initdb()
     yield pg
