@@ -1,10 +1,15 @@
 import json
+from urllib.parse import urlencode
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
+from django.urls import reverse
 
-from annotations import export_feed, export_views, exports, schema
+from annotations import codebooks, schema
+from annotations.interchange import export_feed, records
+from annotations.interchange import views as interchange_views
 from annotations.models import (
     RESERVED_KEYS,
     Annotation,
@@ -16,6 +21,8 @@ from annotations.models import (
     Relation,
     Suggestion,
 )
+from newsdesk.admin import ArticleAdmin
+from newsdesk.models import Article
 
 
 class LabelInline(admin.TabularInline):
@@ -84,36 +91,9 @@ class LabelForm(forms.ModelForm):
             schema.check_schema(value)
         except schema.SchemaError as exc:
             raise ValidationError(str(exc)) from None
-        if self.instance.pk and (problems := self._values_in_use(value)):
+        if self.instance.pk and (problems := codebooks.values_in_use(self.instance, value)):
             raise ValidationError(problems)
         return value
-
-    def _values_in_use(self, new_schema: list[dict]) -> list[str]:
-        """Refuse removing values that live tags use; retiring them is the way."""
-        removed = schema.removed_values(self.instance.attribute_schema, new_schema)
-        if not removed:
-            return []
-        stored = (
-            Annotation.objects.live()
-            .filter(label=self.instance)
-            .values_list("attributes", flat=True)
-        )
-        counts = {(name, value): 0 for name, values in removed.items() for value in values}
-        for values in stored.iterator(chunk_size=2000):
-            for name, value in counts:
-                if schema.uses(values, name, value):
-                    counts[name, value] += 1
-        return [
-            (
-                f"{name}: {count} tag{'s' if count != 1 else ''} use “{value}”; "
-                "list it under “retired” instead of removing it."
-                if value is not None
-                else f"{name}: {count} tag{'s' if count != 1 else ''} have a value for it; "
-                "keep the attribute."
-            )
-            for (name, value), count in sorted(counts.items(), key=str)
-            if count
-        ]
 
 
 @admin.register(Label)
@@ -228,10 +208,10 @@ def _export_tags_action(fmt: str):
     def export(modeladmin, request, queryset):
         chosen = export_feed.tag_selection(queryset.order_by())
         label = "Newsdesk export: tags chosen in the admin"
-        return export_views.export_response(request, fmt, chosen, "admin-tags", label)
+        return interchange_views.export_response(request, fmt, chosen, "admin-tags", label)
 
     export.__name__ = f"export_{fmt}"
-    return admin.action(description=f"Export selected tags as {exports.FORMATS[fmt]}")(export)
+    return admin.action(description=f"Export selected tags as {records.FORMATS[fmt]}")(export)
 
 
 @admin.register(Annotation)
@@ -261,7 +241,7 @@ class AnnotationAdmin(admin.ModelAdmin):
     raw_id_fields = ["article", "owner"]
     readonly_fields = ["start", "end", "quote", "prefix", "suffix", "created_at", "updated_at"]
     date_hierarchy = "created_at"
-    actions = [_export_tags_action(fmt) for fmt in exports.FORMATS]
+    actions = [_export_tags_action(fmt) for fmt in records.FORMATS]
 
     @admin.display(description="quote", ordering="quote")
     def quote_short(self, obj):
@@ -342,3 +322,35 @@ class RelationAdmin(admin.ModelAdmin):
     list_filter = ["type"]
     list_select_related = ["from_annotation__label", "to_annotation__label"]
     raw_id_fields = ["from_annotation", "to_annotation"]
+
+
+# The article admin, extended with the tag exports: the chosen ids go to the export page by
+# URL, which stays short enough for any web server up to MAX_EXPORT_IDS articles.
+MAX_EXPORT_IDS = 500
+
+
+def _export_articles_action(fmt: str):
+    def export(modeladmin, request, queryset):
+        ids = list(queryset.order_by("pk").values_list("pk", flat=True)[: MAX_EXPORT_IDS + 1])
+        if len(ids) > MAX_EXPORT_IDS:
+            modeladmin.message_user(
+                request,
+                f"Export at most {MAX_EXPORT_IDS} articles from here. For more, filter the "
+                "article list and use its export bar, or run manage.py export_annotations.",
+                messages.ERROR,
+            )
+            return None
+        query = urlencode({"format": fmt, "articles": ",".join(map(str, ids))})
+        return redirect(f"{reverse('annotations:export')}?{query}")
+
+    export.__name__ = f"export_tags_{fmt}"
+    description = f"Export tags of selected articles as {records.FORMATS[fmt]}"
+    return admin.action(description=description)(export)
+
+
+admin.site.unregister(Article)
+
+
+@admin.register(Article)
+class CodedArticleAdmin(ArticleAdmin):
+    actions = [*ArticleAdmin.actions, *(_export_articles_action(fmt) for fmt in records.FORMATS)]

@@ -5,4 +5,6 @@ class AnnotationsConfig(AppConfig):
     name = "annotations"
 
     def ready(self) -> None:
-        from annotations import receivers  # noqa: F401  (connects the signal receivers)
+        from annotations import newsroom, receivers  # noqa: F401  (receivers connect on import)
+
+        newsroom.register()

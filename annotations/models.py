@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.db import connection, models
+from django.db import models
 from django.db.models import F, Q
 
 from newsdesk.models import Article
@@ -71,6 +71,10 @@ class AnnotationQuerySet(models.QuerySet):
     def for_user(self, user):
         """The one place tags are scoped: a user's own, not deleted."""
         return self.live().filter(owner=user)
+
+    def deleted_of(self, user):
+        """A user's own deleted tags (to restore one)."""
+        return self.filter(owner=user, deleted_at__isnull=False)
 
 
 class Annotation(models.Model):
@@ -238,22 +242,3 @@ class ArticleCodebook(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article} — {self.codebook}"
-
-
-def labels_for(article_id: int) -> models.query.RawQuerySet:
-    """The labels an article is coded with: its codebook's, else the default's. One query.
-
-    Raw SQL because every tag endpoint runs it, and the ORM takes longer to build the
-    equivalent EXISTS query than the database takes to answer it.
-    """
-    sql = (
-        f"SELECT * FROM {_table(Label)} WHERE codebook_id = COALESCE("
-        f"(SELECT codebook_id FROM {_table(ArticleCodebook)} WHERE article_id = %s), "
-        f"(SELECT id FROM {_table(Codebook)} WHERE is_default = %s)) "
-        "ORDER BY position, id"
-    )
-    return Label.objects.raw(sql, [article_id, True])
-
-
-def _table(model) -> str:
-    return connection.ops.quote_name(model._meta.db_table)

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from annotations import schema, spans, suggest
+from annotations.codebooks import labels_for
 from annotations.models import (
     Annotation,
     Category,
@@ -17,7 +18,6 @@ from annotations.models import (
     Relation,
     Suggestion,
     SuggestionDismissal,
-    labels_for,
 )
 from newsdesk.models import Article
 
@@ -51,21 +51,38 @@ def annotation_create(
         values = schema.clean(label.attribute_schema, attributes or {})
     except (spans.SpanError, schema.SchemaError) as exc:
         raise AnnotationError(str(exc)) from None
+    tag = annotation_on_text(
+        article=article,
+        owner=user,
+        label=label,
+        start=start,
+        end=end,
+        attributes=values,
+        note=note.strip(),
+        origin=origin,
+    )
+    with _no_twin(label, tag.quote), transaction.atomic():
+        tag.save(force_insert=True)
+        return tag
+
+
+def annotation_on_text(
+    *, article: Article, owner: AbstractBaseUser, label: Label, start: int, end: int, **fields
+) -> Annotation:
+    """An unsaved tag of [start, end), its quote and context read from the article's text."""
+    text = article.text
     prefix, suffix = spans.context(text, start, end)
-    with _no_twin(label, text[start:end]), transaction.atomic():
-        return Annotation.objects.create(
-            article=article,
-            owner=user,
-            label=label,
-            start=start,
-            end=end,
-            quote=text[start:end],
-            prefix=prefix,
-            suffix=suffix,
-            attributes=values,
-            note=note.strip(),
-            origin=origin,
-        )
+    return Annotation(
+        article=article,
+        owner=owner,
+        label=label,
+        start=start,
+        end=end,
+        quote=text[start:end],
+        prefix=prefix,
+        suffix=suffix,
+        **fields,
+    )
 
 
 @contextmanager
@@ -141,10 +158,32 @@ def annotation_restore(*, annotation: Annotation) -> Annotation:
     return annotation
 
 
-_RELATION_CATEGORIES = {
+RELATION_CATEGORIES = {
     Relation.Type.ATTRIBUTED_TO: (Category.CLAIM, Category.SOURCE),
     Relation.Type.SAME_AS: (Category.SOURCE, Category.SOURCE),
 }
+
+
+def relation_refusal(*, from_annotation: Annotation, to_annotation: Annotation, type: str) -> str:
+    """Why these tags may not be linked so, or "": the one rule, for the editor and imports."""
+    if type not in RELATION_CATEGORIES:
+        return f"Unknown kind of link: {type}."
+    if from_annotation.owner_id != to_annotation.owner_id:
+        return "Tags can only be linked to tags of the same annotator."
+    if from_annotation.article_id != to_annotation.article_id:
+        return "Tags can only be linked within one article."
+    if from_annotation.pk == to_annotation.pk:
+        return "A tag cannot be linked to itself."
+    if from_annotation.deleted_at or to_annotation.deleted_at:
+        return "A deleted tag cannot be linked."
+    wanted = RELATION_CATEGORIES[type]
+    found = (from_annotation.label.category, to_annotation.label.category)
+    if found != wanted:
+        return (
+            f"“{Relation.Type(type).label}” links a {wanted[0]} to a {wanted[1]}, "
+            f"not a {found[0]} to a {found[1]}."
+        )
+    return ""
 
 
 def relation_create(
@@ -154,23 +193,11 @@ def relation_create(
     type: str = Relation.Type.ATTRIBUTED_TO,
 ) -> Relation:
     """Link two tags of one user in one article (a claim to its source, a source to itself)."""
-    if type not in _RELATION_CATEGORIES:
-        raise AnnotationError(f"Unknown kind of link: {type}.")
-    if from_annotation.owner_id != to_annotation.owner_id:
-        raise AnnotationError("Tags can only be linked to tags of the same annotator.")
-    if from_annotation.article_id != to_annotation.article_id:
-        raise AnnotationError("Tags can only be linked within one article.")
-    if from_annotation.pk == to_annotation.pk:
-        raise AnnotationError("A tag cannot be linked to itself.")
-    if from_annotation.deleted_at or to_annotation.deleted_at:
-        raise AnnotationError("A deleted tag cannot be linked.")
-    wanted = _RELATION_CATEGORIES[type]
-    found = (from_annotation.label.category, to_annotation.label.category)
-    if found != wanted:
-        raise AnnotationError(
-            f"“{Relation.Type(type).label}” links a {wanted[0]} to a {wanted[1]}, "
-            f"not a {found[0]} to a {found[1]}."
-        )
+    problem = relation_refusal(
+        from_annotation=from_annotation, to_annotation=to_annotation, type=type
+    )
+    if problem:
+        raise AnnotationError(problem)
     try:
         with transaction.atomic():
             return Relation.objects.create(
@@ -189,7 +216,7 @@ def _drop_relations_that_no_longer_fit(annotation: Annotation) -> None:
     for relation in Relation.objects.filter(from_annotation=annotation) | Relation.objects.filter(
         to_annotation=annotation
     ):
-        wanted = _RELATION_CATEGORIES[relation.type]
+        wanted = RELATION_CATEGORIES[relation.type]
         is_from = relation.from_annotation_id == annotation.pk
         if category != wanted[0 if is_from else 1]:
             relation.delete()

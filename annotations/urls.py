@@ -1,6 +1,7 @@
 from django.urls import path
 
-from annotations import export_views, import_views, run_views, views
+from annotations import run_views, views
+from annotations.interchange import views as interchange
 
 app_name = "annotations"
 
@@ -15,9 +16,9 @@ urlpatterns = [
     path("tags/<int:pk>/restore/", views.annotation_restore, name="annotation-restore"),
     path("tags/<int:pk>/links/", views.relation_create, name="relation-create"),
     path("links/<int:pk>/delete/", views.relation_delete, name="relation-delete"),
-    path("tags/import/", import_views.tags_import, name="tags-import"),
-    path("articles/<int:article_pk>/export/", export_views.article_export, name="article-export"),
-    path("export/", export_views.selection_export, name="export"),
+    path("tags/import/", interchange.tags_import, name="tags-import"),
+    path("articles/<int:article_pk>/export/", interchange.article_export, name="article-export"),
+    path("export/", interchange.selection_export, name="export"),
     path(
         "articles/<int:article_pk>/suggestions/retry/",
         run_views.suggestions_retry,

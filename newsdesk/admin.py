@@ -1,9 +1,5 @@
-from urllib.parse import urlencode
-
 from django.contrib import admin, messages
 from django.db.models import Count, Q
-from django.shortcuts import redirect
-from django.urls import reverse
 
 from newsdesk import entities
 from newsdesk.models import Article, Entity, EntityMention, ImportBatch, ImportItem, Outlet
@@ -24,38 +20,6 @@ class EntityMentionInline(admin.TabularInline):
         return super().get_queryset(request).select_related("entity")
 
 
-# The export formats (annotations.exports.FORMATS), named here: newsdesk does not import
-# annotations. The action hands the chosen ids to the export page by URL, which stays
-# short enough for any web server up to MAX_EXPORT_IDS articles.
-EXPORT_FORMATS = {
-    "csv": "CSV",
-    "jsonl": "JSON Lines",
-    "brat": "brat standoff (zip)",
-    "w3c": "W3C Web Annotation",
-}
-MAX_EXPORT_IDS = 500
-
-
-def _export_tags(fmt: str):
-    def export(modeladmin, request, queryset):
-        ids = list(queryset.order_by("pk").values_list("pk", flat=True)[: MAX_EXPORT_IDS + 1])
-        if len(ids) > MAX_EXPORT_IDS:
-            modeladmin.message_user(
-                request,
-                f"Export at most {MAX_EXPORT_IDS} articles from here. For more, filter the "
-                "article list and use its export bar, or run manage.py export_annotations.",
-                messages.ERROR,
-            )
-            return None
-        query = urlencode({"format": fmt, "articles": ",".join(map(str, ids))})
-        return redirect(f"{reverse('annotations:export')}?{query}")
-
-    export.__name__ = f"export_tags_{fmt}"
-    return admin.action(description=f"Export tags of selected articles as {EXPORT_FORMATS[fmt]}")(
-        export
-    )
-
-
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     list_display = ["title", "outlet", "published_on", "status", "uploaded_by", "created_at"]
@@ -66,7 +30,7 @@ class ArticleAdmin(admin.ModelAdmin):
     raw_id_fields = ["uploaded_by"]
     readonly_fields = ["sha256", "status", "error", "created_at", "processed_at"]
     inlines = [EntityMentionInline]
-    actions = ["rerun_entities", *(_export_tags(fmt) for fmt in EXPORT_FORMATS)]
+    actions = ["rerun_entities"]
 
     def get_readonly_fields(self, request, obj=None):
         # The text is what every offset counts against: fixed once the article exists.

@@ -9,7 +9,7 @@ import datetime
 import io
 import logging
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -259,14 +259,22 @@ def _check_zip_expansion(name: str, data: bytes, limit: int, *, kind: str) -> No
         )
 
 
-def zip_members(name: str, data: bytes, limits: ZipLimits) -> Iterator[Member]:
+def zip_members(
+    name: str,
+    data: bytes,
+    limits: ZipLimits,
+    *,
+    check_name: Callable[[str], None] | None = ingest.check_filename,
+) -> Iterator[Member]:
     """The files in a zip, checked against the limits before any is expanded.
 
     The whole archive is refused (IngestError, raised before the first member is
     yielded) when it is unreadable, holds too many files or declares too many bytes.
     A single member that is too large, encrypted, an archive itself, of an unsupported
     type or damaged comes out with an ``error`` instead; the others are unaffected.
-    Directories, ``__MACOSX/`` and dotfiles are skipped.
+    Directories, ``__MACOSX/`` and dotfiles are skipped. ``check_name`` refuses a
+    member by its name (IngestError); by default, a type an article cannot be read from.
+    Other readers of zips (the tag import) pass their own check, or None, and limits.
     """
     archive = _open_zip(name, data)
     try:
@@ -286,11 +294,15 @@ def zip_members(name: str, data: bytes, limits: ZipLimits) -> Iterator[Member]:
             f"{name} would expand to {_size(declared)}; the limit is "
             f"{_size(limits.total_bytes)}. Split it into smaller zips."
         )
-    return _expand(name, archive, infos, limits)
+    return _expand(name, archive, infos, limits, check_name)
 
 
 def _expand(
-    name: str, archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], limits: ZipLimits
+    name: str,
+    archive: zipfile.ZipFile,
+    infos: list[zipfile.ZipInfo],
+    limits: ZipLimits,
+    check_name: Callable[[str], None] | None,
 ) -> Iterator[Member]:
     total = 0
     with archive:
@@ -301,8 +313,13 @@ def _expand(
                     label, error=f"{label} is an archive inside the archive: unpack it first."
                 )
                 continue
+            path = PurePosixPath(info.filename)
+            if path.is_absolute() or ".." in path.parts:
+                yield Member(label, error=f"{label} points outside the archive.")
+                continue
             try:
-                ingest.check_filename(info.filename)
+                if check_name is not None:
+                    check_name(info.filename)
             except IngestError as exc:
                 yield Member(label, error=f"{name}/{exc}")
                 continue

@@ -10,7 +10,6 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Count, Max, Q
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from newsdesk import formats, ingest
@@ -56,10 +55,7 @@ def import_entries(files: Iterable[Upload]) -> list[formats.Member]:
         try:
             if not is_zip:
                 ingest.check_filename(name)
-            if file.size is not None and file.size > limit:
-                raise IngestError(
-                    f"{name} is {filesizeformat(file.size)}; the limit is {filesizeformat(limit)}."
-                )
+            ingest.check_size(name, file.size, limit)
             if not file.size:
                 raise IngestError(f"{name} is empty.")
             if not is_zip:

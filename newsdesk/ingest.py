@@ -41,6 +41,22 @@ def check_filename(name: str) -> None:
         )
 
 
+def size_text(size: int) -> str:
+    """Bytes as Django's filesizeformat writes them in English: "4.9 KB", a no-break space."""
+    if size < 1024:
+        return f"{size}\xa0byte" if size == 1 else f"{size}\xa0bytes"
+    power = 1
+    while power < 5 and size >= 1024 ** (power + 1):
+        power += 1
+    return f"{round(size / 1024**power, 1):.1f}\xa0{'KMGTP'[power - 1]}B"
+
+
+def check_size(name: str, size: int | None, limit: int) -> None:
+    """Refuse a file over ``limit`` bytes by the size it declares, before it is read."""
+    if size is not None and size > limit:
+        raise IngestError(f"{name} is {size_text(size)}; the limit is {size_text(limit)}.")
+
+
 def decode(data: bytes, *, name: str) -> str:
     """UTF-8 (with or without a byte-order mark), or a message that says where it broke."""
     if b"\x00" in data:

@@ -11,7 +11,6 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.template.defaultfilters import filesizeformat
 
 from newsdesk import entities, formats, ingest
 from newsdesk.ingest import IngestError
@@ -80,11 +79,7 @@ def article_ingest_parsed(
 def article_ingest_file(*, file: UploadedFile, user: AbstractBaseUser, **metadata) -> Article:
     name = file.name or "upload"
     ingest.check_filename(name)
-    limit = settings.NEWSDESK_MAX_UPLOAD_BYTES
-    if file.size is not None and file.size > limit:
-        raise IngestError(
-            f"{name} is {filesizeformat(file.size)}; the limit is {filesizeformat(limit)}."
-        )
+    ingest.check_size(name, file.size, settings.NEWSDESK_MAX_UPLOAD_BYTES)
     if not file.size:
         raise IngestError(f"{name} is empty.")
     parsed = formats.read(name, file.read())

@@ -126,12 +126,6 @@ class EntityMention(models.Model):
         return f"{self.text} ({self.label})"
 
 
-class ImportBatchQuerySet(models.QuerySet):
-    def for_user(self, user) -> "ImportBatchQuerySet":
-        """The batches a user may see: their own, or all of them for staff."""
-        return self if user.is_staff else self.filter(user=user)
-
-
 class ImportBatch(models.Model):
     """One bulk upload (a zip, several files, or a command run), imported item by item."""
 
@@ -143,8 +137,6 @@ class ImportBatch(models.Model):
     metadata = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
-
-    objects = ImportBatchQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -9,18 +9,18 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from newsdesk import entities, highlight, import_batches, ingestion, reader
+from newsdesk import access, entities, highlight, import_batches, ingestion, reader
 from newsdesk.filters import ArticleFilterForm
 from newsdesk.formats import Member
 from newsdesk.forms import ArticleUploadForm
 from newsdesk.ingest import IngestError
-from newsdesk.models import Article, ImportBatch, ImportItem
+from newsdesk.models import Article, ImportItem
 
 
 @require_GET
 def article_list(request: HttpRequest) -> HttpResponse:
     filters = ArticleFilterForm(request.GET or None, user=request.user)
-    articles = Article.objects.select_related("outlet")
+    articles = access.articles_for(request.user).select_related("outlet")
     if filters.is_bound:
         # Invalid filters show their errors over an empty list, never an unfiltered one.
         articles = filters.filter(articles) if filters.is_valid() else articles.none()
@@ -38,7 +38,6 @@ def article_list(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "params": params,
         "query": urlencode(params),
-        "export_annotator": filters.cleaned_data.get("annotator") if filters.is_valid() else None,
     }
     return TemplateResponse(request, template, context)
 
@@ -99,7 +98,7 @@ def _batch_name(files, text: str) -> str:
 
 @require_POST
 def import_batch_resume(request: HttpRequest, pk: int) -> HttpResponse:
-    batch = get_object_or_404(ImportBatch.objects.for_user(request.user), pk=pk)
+    batch = access.import_batch_for(request.user, pk)
     if import_batches.import_batch_resume(batch=batch):
         messages.success(request, "The remaining files are queued again.")
     else:
@@ -109,9 +108,7 @@ def import_batch_resume(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def import_batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    batch = get_object_or_404(
-        ImportBatch.objects.for_user(request.user).select_related("user"), pk=pk
-    )
+    batch = access.import_batch_for(request.user, pk)
     counts = import_batches.import_batch_counts(batch)
     running = counts["pending"] > 0
     items = batch.items.defer("payload").select_related("article").order_by("position")
@@ -158,7 +155,9 @@ def _ingest(service, name: str, **kwargs) -> UploadResult:
 
 @require_GET
 def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    article = get_object_or_404(Article.objects.select_related("outlet", "uploaded_by"), pk=pk)
+    article = get_object_or_404(
+        access.articles_for(request.user).select_related("outlet", "uploaded_by"), pk=pk
+    )
     rows = reader.mention_rows(article)
     context = {
         "article": article,
@@ -176,7 +175,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def article_retry_entities(request: HttpRequest, pk: int) -> HttpResponse:
-    article = get_object_or_404(Article, pk=pk)
+    article = get_object_or_404(access.articles_for(request.user), pk=pk)
     if article.status == Article.Status.PROCESSING and not article.extraction_stalled:
         messages.info(request, "Entities are already being found for this article.")
     else:

@@ -118,3 +118,8 @@ def staff_client(staff):
     client = Client()
     client.force_login(staff)
     return client
+
+
+@pytest.fixture
+def bobs_tag(tag, article, bob, framing_label):
+    return tag(article, bob, framing_label, "the terrorists")

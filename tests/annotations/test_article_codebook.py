@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from annotations import services
-from annotations.importing import Options, Upload, import_uploads
+from annotations.interchange.import_service import Options, Upload, import_uploads
 from annotations.models import Annotation, ArticleCodebook, Category, Codebook, Label, Suggestion
 
 from .conftest import SOURCE_QUOTE

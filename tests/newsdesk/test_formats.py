@@ -333,3 +333,22 @@ def test_a_damaged_member_is_refused_and_the_others_are_read():
     members = list(formats.zip_members("hurt.zip", bytes(data), LIMITS))
     assert members[0].error == "hurt.zip/a.txt is damaged in the archive and cannot be read."
     assert members[1].data == b"B."
+
+
+def test_another_reader_of_zips_passes_its_own_name_check():
+    data = zip_file({"alice/1.ann": b"T1\tClaim 0 4\tText\n", "notes.rtf": b"{", "x.zip": b"PK"})
+    members = {m.name: m for m in formats.zip_members("tags.zip", data, LIMITS, check_name=None)}
+    assert members["tags.zip/alice/1.ann"].data == b"T1\tClaim 0 4\tText\n"
+    assert members["tags.zip/notes.rtf"].data == b"{"  # the tag import decides what it reads
+    assert "an archive inside the archive" in members["tags.zip/x.zip"].error
+
+
+def test_a_member_pointing_outside_the_archive_is_refused():
+    data = zip_file({"../evil.txt": b"Out.", "/etc/passwd.txt": b"Root.", "ok.txt": b"Fine."})
+    members = {m.name: m for m in formats.zip_members("z.zip", data, LIMITS)}
+    # ".." is a dot-name, skipped like hidden files; an absolute path is named and refused.
+    assert set(members) == {"z.zip//etc/passwd.txt", "z.zip/ok.txt"}
+    assert members["z.zip//etc/passwd.txt"].error == (
+        "z.zip//etc/passwd.txt points outside the archive."
+    )
+    assert members["z.zip/ok.txt"].data == b"Fine."

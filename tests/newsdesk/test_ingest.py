@@ -91,3 +91,17 @@ def test_it_titles_from_a_markdown_heading_then_the_file_name():
 
 def test_it_hashes_the_normalised_text():
     assert ingest.sha256(ingest.parse("Cafe\u0301").text) == ingest.sha256("Caf\u00e9")
+
+
+def test_it_writes_sizes_as_djangos_filesizeformat_does():
+    from django.template.defaultfilters import filesizeformat
+
+    for size in (0, 1, 2, 1023, 1024, 5_000, 2 * 1024 * 1024, 2 * 1024 * 1024 + 1, 3 * 1024**3):
+        assert ingest.size_text(size) == filesizeformat(size)
+
+
+def test_it_refuses_a_file_over_the_limit_by_its_declared_size():
+    ingest.check_size("ok.txt", 10, 10)
+    ingest.check_size("unknown.txt", None, 10)
+    with pytest.raises(IngestError, match="^big.txt is 11\xa0bytes; the limit is 10\xa0bytes.$"):
+        ingest.check_size("big.txt", 11, 10)

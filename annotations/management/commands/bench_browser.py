@@ -14,7 +14,7 @@ from django.test.testcases import LiveServerThread
 from django.test.utils import override_settings, setup_databases, teardown_databases
 from django.urls import reverse
 
-from annotations import benchmark
+from annotations.benchmarks import corpus as synthetic
 
 CHROMIUM_FLAGS = [
     "--no-sandbox",
@@ -110,7 +110,7 @@ class Command(BaseCommand):
     def measure(self, runs: int, chromium: str) -> list[dict]:
         from playwright.sync_api import sync_playwright
 
-        corpus = benchmark.build()
+        corpus = synthetic.build()
         # The server thread shares this thread's connections, as LiveServerTestCase does,
         # so it sees the synthetic data even in an in-memory SQLite test database.
         shared = {alias: connections[alias] for alias in connections}
@@ -149,7 +149,7 @@ class Command(BaseCommand):
                     figures = page.evaluate(PAINTED)
                     painted.append(max(figures["dcl"], figures["fcp"] or 0))
                 for _ in range(runs + 1):
-                    start, end = benchmark.random_span(rng, corpus.article.text)
+                    start, end = synthetic.random_span(rng, corpus.article.text)
                     page.evaluate(SELECT_AND_ARM, [start, end - start])
                     page.wait_for_selector("#tag-popover:not([hidden])")
                     page.keyboard.press("c")

@@ -1,7 +1,7 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from annotations import export_feed, exports
+from annotations.interchange import export_feed, records
 from newsdesk.models import Article
 
 
@@ -12,7 +12,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--format", required=True, choices=list(exports.FORMATS))
+        parser.add_argument("--format", required=True, choices=list(records.FORMATS))
         parser.add_argument(
             "--article", type=int, action="append", default=[], metavar="ID",
             help="an article id (repeat for several); all articles by default",
@@ -43,7 +43,7 @@ class Command(BaseCommand):
         # exports as that annotator would, untagged articles included (brat: empty .ann).
         chosen = export_feed.selection(export_feed.Scope(user=owner, annotator=owner), articles)
         base = base_url.rstrip("/")
-        links = exports.Links(
+        links = records.Links(
             collection=f"{base}/export/?format=w3c",
             tag=base + "/tags/{}/",
             article=base + "/articles/{}/",

@@ -5,7 +5,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from annotations import importing
+from annotations.interchange import import_service
 from annotations.models import Category, Codebook
 from newsdesk.models import Article
 
@@ -63,10 +63,12 @@ class Command(BaseCommand):
         files += [Path(p) for p in ann + txt]
         if not files:
             raise CommandError("Name at least one file or folder to import.")
-        uploads = [importing.Upload(str(path), path.read_bytes()) for path in dict.fromkeys(files)]
-        results = importing.import_uploads(
+        uploads = [
+            import_service.Upload(str(path), path.read_bytes()) for path in dict.fromkeys(files)
+        ]
+        results = import_service.import_uploads(
             uploads=uploads,
-            options=importing.Options(
+            options=import_service.Options(
                 importer=importer, codebook=book, create_labels=create_labels or "", article=target
             ),
             pairs=list(zip(ann, txt, strict=True)),

@@ -1,0 +1,85 @@
+"""Who may see and change what on the coding side, in one place: tags, links, layers,
+suggestions, exports and imports. Every view, export and import asks here; built on
+newsdesk.access (articles, import batches). Another user's object is a 404, never a 403
+that leaks its existence.
+"""
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from annotations.models import Annotation, Relation, Suggestion
+from newsdesk.access import articles_for, is_reviewer
+
+__all__ = [
+    "articles_for",
+    "deleted_tag_for_change",
+    "is_reviewer",
+    "layer_choices",
+    "layer_owner",
+    "may_export_for_others",
+    "may_import_for_others",
+    "relation_for_change",
+    "suggestion_for",
+    "tag_for_change",
+]
+
+
+def tag_for_change(user, pk: int) -> Annotation:
+    """The user's own live tag (the only ones anybody changes), or a 404."""
+    return get_object_or_404(
+        Annotation.objects.for_user(user).select_related("label", "article"), pk=pk
+    )
+
+
+def deleted_tag_for_change(user, pk: int) -> Annotation:
+    """The user's own deleted tag, to restore it, or a 404."""
+    return get_object_or_404(
+        Annotation.objects.deleted_of(user).select_related("label", "article"), pk=pk
+    )
+
+
+def relation_for_change(user, pk: int) -> Relation:
+    """A link from one of the user's own live tags, or a 404."""
+    relations = Relation.objects.filter(
+        from_annotation__in=Annotation.objects.for_user(user)
+    ).select_related("from_annotation__label", "from_annotation__article")
+    return get_object_or_404(relations, pk=pk)
+
+
+def suggestion_for(user, pk: int) -> Suggestion:
+    """A suggestion on an article the user may open, or a 404."""
+    suggestions = Suggestion.objects.filter(article__in=articles_for(user))
+    return get_object_or_404(suggestions.select_related("article"), pk=pk)
+
+
+def layer_owner(user, layer: str | None):
+    """Whose tags to show: one's own, or for a reviewer the ``?layer=`` annotator's.
+
+    Anything else (a non-reviewer asking for a layer, a bad or unknown id) is a 404.
+    """
+    if not layer:
+        return user
+    if not is_reviewer(user) or not (layer.isascii() and layer.isdigit()) or not int(layer):
+        raise Http404
+    return get_object_or_404(get_user_model(), pk=int(layer))
+
+
+def layer_choices(user, article) -> QuerySet:
+    """The layers a user may switch between on an article: none for an annotator, for a
+    reviewer their own and every coder's who has a live tag there."""
+    if not is_reviewer(user):
+        return get_user_model().objects.none()
+    coders = Q(annotations__article=article, annotations__deleted_at__isnull=True)
+    return get_user_model().objects.filter(Q(pk=user.pk) | coders).distinct().order_by("username")
+
+
+def may_export_for_others(user) -> bool:
+    """Everyone's tags, or one named annotator's, leave only through a reviewer."""
+    return is_reviewer(user)
+
+
+def may_import_for_others(user) -> bool:
+    """Imports give tags to the users a file names only when a reviewer imports them."""
+    return is_reviewer(user)

@@ -1,0 +1,70 @@
+"""The codebook an article is coded under, its labels, and the rules for changing a codebook.
+One place each: the workbench, the tag endpoints, imports and the admin ask here."""
+
+from django.db import connection
+from django.db.models.query import RawQuerySet
+
+from annotations import schema
+from annotations.models import Annotation, ArticleCodebook, Codebook, Label
+
+
+def default_codebook() -> Codebook | None:
+    return Codebook.objects.filter(is_default=True).first()
+
+
+def codebook_of(article) -> Codebook | None:
+    """The codebook named for the article in the admin, else the default one."""
+    coded = ArticleCodebook.objects.filter(article=article).select_related("codebook").first()
+    return coded.codebook if coded else default_codebook()
+
+
+def article_labels(article_id: int) -> list[Label]:
+    """The labels an article is coded with, in codebook order."""
+    return list(labels_for(article_id))
+
+
+def labels_for(article_id: int) -> RawQuerySet:
+    """The labels an article is coded with: its codebook's, else the default's. One query.
+
+    Raw SQL because every tag endpoint runs it: 0.16 ms a call against 1.03 ms for the same
+    query through the ORM (Coalesce of two Subquery; SQLite, the bench's article, median of
+    300), about a tenth of a tag save.
+    """
+    sql = (
+        f"SELECT * FROM {_table(Label)} WHERE codebook_id = COALESCE("
+        f"(SELECT codebook_id FROM {_table(ArticleCodebook)} WHERE article_id = %s), "
+        f"(SELECT id FROM {_table(Codebook)} WHERE is_default = %s)) "
+        "ORDER BY position, id"
+    )
+    return Label.objects.raw(sql, [article_id, True])
+
+
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def values_in_use(label: Label, new_schema: list[dict]) -> list[str]:
+    """Why ``new_schema`` may not replace the label's: values live tags use would vanish.
+
+    Retiring a value (moving it under "retired") is the way; removing it is refused.
+    """
+    removed = schema.removed_values(label.attribute_schema, new_schema)
+    if not removed:
+        return []
+    stored = Annotation.objects.live().filter(label=label).values_list("attributes", flat=True)
+    counts = {(name, value): 0 for name, values in removed.items() for value in values}
+    for values in stored.iterator(chunk_size=2000):
+        for name, value in counts:
+            if schema.uses(values, name, value):
+                counts[name, value] += 1
+    return [
+        (
+            f"{name}: {count} tag{'s' if count != 1 else ''} use “{value}”; "
+            "list it under “retired” instead of removing it."
+            if value is not None
+            else f"{name}: {count} tag{'s' if count != 1 else ''} have a value for it; "
+            "keep the attribute."
+        )
+        for (name, value), count in sorted(counts.items(), key=str)
+        if count
+    ]

@@ -1,0 +1,47 @@
+"""What the tag editor shows: the tag, its row with links, the labels, the sources it may be
+linked to and, for framing, the voice it would have without the annotator's answer."""
+
+from annotations import rows, voice
+from annotations.models import Annotation, Category, Label, Relation
+
+
+def context(tag: Annotation, row: rows.TagRow, labels: list[Label]) -> dict:
+    sources = []
+    if tag.label.category in (Category.CLAIM, Category.SOURCE):
+        linked = {other.pk for _, other in [*row.links_out, *row.links_in]}
+        sources = rows.nearby_sources(tag, exclude={tag.pk, *linked})
+    derived_voice = None
+    if tag.label.category == Category.FRAMING:
+        derived_voice = framing_voice(tag)
+    return {
+        "tag": tag,
+        "row": row,
+        "labels": labels,
+        "link_choices": sources,
+        "link_type": "same_as" if tag.label.category == Category.SOURCE else "attributed_to",
+        "derived_voice": derived_voice,
+    }
+
+
+def framing_voice(tag: Annotation) -> voice.Voice:
+    """The voice the tag would have without the annotator's answer, for the editor's hint."""
+    in_sourced_claim = (
+        Annotation.objects.for_user(tag.owner_id)
+        .filter(
+            article_id=tag.article_id,
+            label__category=Category.CLAIM,
+            start__lte=tag.start,
+            end__gte=tag.end,
+            relations_out__type=Relation.Type.ATTRIBUTED_TO,
+            relations_out__to_annotation__deleted_at__isnull=True,
+        )
+        .exists()
+    )
+    claims = [voice.ClaimSpan(tag.start, tag.end, attributed=True)] if in_sourced_claim else []
+    return voice.of_framing(
+        tag.start,
+        tag.end,
+        {},
+        claims=claims,
+        quotes=voice.quotations(tag.article.text, tag.start, tag.end),
+    )

@@ -1,0 +1,316 @@
+"""The export feed: what an export holds, read from the database in chunks for the writers.
+
+Who is in an export (the interchange contract): a non-staff user exports only their own
+live tags; staff export everyone's, or one annotator's. Deleted tags never leave.
+
+Articles are read by primary key in pages of ``ARTICLE_CHUNK``, their tags through one
+iterator per page in chunks of ``TAG_CHUNK``, and the relations of each tag chunk and the
+entity mentions of each article page in one query each: the number of queries grows with
+the number of chunks, never with the number of tags.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import batched
+
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+
+from annotations import voice
+from annotations.interchange import brat, jsonl, records, table, w3c
+from annotations.models import Annotation, Category, Label, Relation
+from newsdesk.models import Article, EntityMention
+
+ARTICLE_CHUNK = 100
+TAG_CHUNK = 2_000
+
+
+class ExportError(ValueError):
+    """Export parameters that cannot be served; the message is meant for the user."""
+
+
+class AnnotatorNotFound(ExportError):
+    """An annotator the requesting user may not export, or who does not exist: a 404."""
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose tags: ``annotator`` None means every annotator's (staff only). ``user`` is
+    who asks (None for the management command, which runs with the site's rights)."""
+
+    user: object | None
+    annotator: object | None
+
+    @property
+    def own(self) -> bool:
+        return None not in (self.user, self.annotator) and self.annotator.pk == self.user.pk
+
+    def tags(self) -> QuerySet[Annotation]:
+        tags = Annotation.objects.live()
+        return tags if self.annotator is None else tags.filter(owner=self.annotator)
+
+    def describe(self) -> str:
+        return "all annotators" if self.annotator is None else self.annotator.get_username()
+
+
+def scope_for(user, annotator: str | None = None) -> Scope:
+    """The tags ``user`` may export, optionally narrowed to one annotator by username."""
+    annotator = (annotator or "").strip()
+    if not annotator:
+        return Scope(user, None if user.is_staff else user)
+    if annotator == user.get_username():
+        return Scope(user, user)
+    if not user.is_staff:
+        raise AnnotatorNotFound("You can export your own tags only.")
+    other = get_user_model().objects.filter(username=annotator).first()
+    if other is None:
+        raise AnnotatorNotFound(f"There is no annotator named “{annotator}”.")
+    return Scope(user, other)
+
+
+def check_format(value: str | None) -> str:
+    if value not in records.FORMATS:
+        choices = ", ".join(records.FORMATS)
+        shown = f"“{value}”" if value else "no format"
+        raise ExportError(f"Unknown export format {shown}: choose one of {choices}.")
+    return value
+
+
+@dataclass
+class Selection:
+    """The articles and tags of one export."""
+
+    articles: QuerySet[Article]
+    tags: QuerySet[Annotation]
+    # Write an article without tags as this annotator's (brat: an empty .ann), or None.
+    empty_owner: str | None
+
+
+def selection(scope: Scope, articles: QuerySet[Article]) -> Selection:
+    return Selection(
+        articles=articles,
+        tags=scope.tags().filter(article__in=articles.values("pk")),
+        empty_owner=scope.user.get_username() if scope.own else None,
+    )
+
+
+def tag_selection(tags: QuerySet[Annotation]) -> Selection:
+    """Chosen tags (the admin's selection): their articles, deleted tags left out."""
+    tags = tags.filter(deleted_at__isnull=True)
+    return Selection(
+        articles=Article.objects.filter(pk__in=tags.values("article_id")),
+        tags=tags,
+        empty_owner=None,
+    )
+
+
+def labels_of(tags: QuerySet[Annotation]) -> list[Label]:
+    return list(Label.objects.filter(pk__in=tags.values("label_id")))
+
+
+def attribute_names(labels: list[Label]) -> list[str]:
+    """Attribute names in label order, then schema order, each once."""
+    names: dict[str, None] = {}
+    for label in labels:
+        for item in label.attribute_schema:
+            names.setdefault(item["name"])
+    return list(names)
+
+
+ARTICLE_FIELDS = ["pk", "title", "outlet__name", "byline", "published_on", "url"]
+TAG_FIELDS = [
+    "pk",
+    "article_id",
+    "owner__username",
+    "label_id",
+    "start",
+    "end",
+    "quote",
+    "prefix",
+    "suffix",
+    "attributes",
+    "note",
+    "origin",
+    "created_at",
+    "updated_at",
+]
+
+
+def groups(
+    chosen: Selection,
+    labels: list[Label],
+    *,
+    text: bool = False,
+    entities: bool = False,
+) -> Iterator[records.Group]:
+    """Every article of the selection in id order, with its tags per annotator."""
+    by_label = {label.pk: label for label in labels}
+    # Whose voice a framing tag is in is derived from the text when not answered.
+    voiced = text or any(_has_voice(label.attribute_schema) for label in labels)
+    fields = [*ARTICLE_FIELDS, "text"] if voiced else ARTICLE_FIELDS
+    last = 0
+    while True:
+        page = chosen.articles.filter(pk__gt=last).order_by("pk").values(*fields)
+        rows = list(page[:ARTICLE_CHUNK])
+        if not rows:
+            return
+        last = rows[-1]["pk"]
+        articles = {row["pk"]: _article(row) for row in rows}
+        if entities:
+            mentions = EntityMention.objects.filter(article_id__in=list(articles)).order_by(
+                "article_id", "start", "end", "pk"
+            )
+            for pk, start, end, label, name in mentions.values_list(
+                "article_id", "start", "end", "label", "text"
+            ):
+                articles[pk].entities.append((start, end, label, name))
+        for group in _page_groups(chosen, articles, by_label):
+            if voiced:
+                _fill_voice(group)
+            yield group
+
+
+def _has_voice(attribute_schema: list[dict]) -> bool:
+    return any(item["name"] == voice.ATTRIBUTE for item in attribute_schema)
+
+
+def _fill_voice(group: records.Group) -> None:
+    """Framing tags without the annotator's answer get the derived voice."""
+    framing = [
+        tag
+        for tag in group.tags
+        if tag.category == Category.FRAMING
+        and voice.ATTRIBUTE not in tag.attributes
+        and _has_voice(tag.schema)
+    ]
+    if not framing:
+        return
+    claims = [
+        voice.ClaimSpan(
+            tag.start, tag.end, attributed=any(t == "attributed_to" for t, _ in tag.relations)
+        )
+        for tag in group.tags
+        if tag.category == Category.CLAIM
+    ]
+    quotes = voice.quotations(group.article.text)
+    for tag in framing:
+        found = voice.of_framing(tag.start, tag.end, {}, claims=claims, quotes=quotes)
+        tag.attributes = {**tag.attributes, voice.ATTRIBUTE: found.value}
+
+
+def _article(row: dict) -> records.ArticleRecord:
+    return records.ArticleRecord(
+        id=row["pk"],
+        title=row["title"],
+        outlet=row["outlet__name"] or "",
+        byline=row["byline"],
+        published_on=row["published_on"],
+        url=row["url"],
+        text=row.get("text", ""),
+    )
+
+
+def _page_groups(
+    chosen: Selection, articles: dict[int, records.ArticleRecord], by_label: dict[int, Label]
+) -> Iterator[records.Group]:
+    """Merge the page's articles (in id order) with its tags (in article order)."""
+    pending = iter(articles.values())
+
+    def empty_up_to(article_id: int | None) -> Iterator[records.Group]:
+        """Articles before ``article_id`` have no tags; ``article_id`` itself is taken."""
+        for article in pending:
+            if article.id == article_id:
+                return
+            yield records.Group(article, chosen.empty_owner, [])
+
+    current: records.Group | None = None
+    for tag in _tags(chosen.tags.filter(article_id__in=list(articles)), by_label):
+        if current is None or tag.article_id != current.article.id:
+            if current is not None:
+                yield current
+            yield from empty_up_to(tag.article_id)
+            current = records.Group(articles[tag.article_id], tag.annotator, [])
+        elif tag.annotator != current.annotator:
+            yield current
+            current = records.Group(current.article, tag.annotator, [])
+        current.tags.append(tag)
+    if current is not None:
+        yield current
+    yield from empty_up_to(None)
+
+
+def _tags(tags: QuerySet[Annotation], by_label: dict[int, Label]) -> Iterator[records.TagRecord]:
+    rows = (
+        tags.order_by("article_id", "owner__username", "start", "-end", "pk")
+        .values_list(*TAG_FIELDS)
+        .iterator(chunk_size=TAG_CHUNK)
+    )
+    for chunk in batched(rows, TAG_CHUNK):
+        links: dict[int, list[tuple[str, int]]] = {}
+        relations = (
+            Relation.objects.filter(
+                from_annotation_id__in=[row[0] for row in chunk],
+                to_annotation__deleted_at__isnull=True,
+            )
+            .order_by("pk")
+            .values_list("from_annotation_id", "type", "to_annotation_id")
+        )
+        for source, rtype, target in relations:
+            links.setdefault(source, []).append((rtype, target))
+        for row in chunk:
+            (pk, article_id, owner, label_id, start, end, quote, prefix, suffix) = row[:9]
+            attributes, note, origin, created_at, updated_at = row[9:]
+            label = by_label[label_id]
+            yield records.TagRecord(
+                id=pk,
+                article_id=article_id,
+                annotator=owner,
+                label=label.name,
+                category=label.category,
+                start=start,
+                end=end,
+                quote=quote,
+                prefix=prefix,
+                suffix=suffix,
+                attributes=attributes or {},
+                schema=label.attribute_schema,
+                note=note,
+                origin=origin,
+                created_at=created_at,
+                updated_at=updated_at,
+                relations=links.get(pk, []),
+            )
+
+
+def stream(
+    fmt: str, chosen: Selection, *, links: records.Links | None = None, label: str = ""
+) -> Iterator[str | bytes]:
+    """The export file in chunks: text (str) for csv/jsonl/w3c, bytes for brat."""
+    labels = labels_of(chosen.tags)
+    if fmt == "csv":
+        return table.write_csv(groups(chosen, labels), attribute_names(labels))
+    if fmt == "jsonl":
+        return jsonl.write_jsonl(groups(chosen, labels, text=True, entities=True))
+    if fmt == "brat":
+        return brat.write_brat(groups(chosen, labels, text=True))
+    if fmt == "w3c":
+        if links is None:
+            raise ExportError("A W3C export needs the site's address for its ids.")
+        total = chosen.tags.count()
+        return w3c.write_w3c(groups(chosen, labels), total=total, links=links, label=label)
+    raise ExportError(f"Unknown export format “{fmt}”.")
+
+
+def encoded(chunks: Iterator[str | bytes], size: int = 64 * 1024) -> Iterator[bytes]:
+    """UTF-8 bytes in pieces of about ``size``: fewer, larger writes to the client."""
+    buffer: list[bytes] = []
+    held = 0
+    for chunk in chunks:
+        data = chunk.encode("utf-8") if isinstance(chunk, str) else chunk
+        buffer.append(data)
+        held += len(data)
+        if held >= size:
+            yield b"".join(buffer)
+            buffer, held = [], 0
+    if buffer:
+        yield b"".join(buffer)

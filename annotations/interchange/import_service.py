@@ -1,0 +1,383 @@
+"""The import service: files of tags in, one transaction per file, a summary or a refusal.
+
+uploads.py sorts the files and the format readers (brat.py, jsonl.py, w3c.py) turn them
+into plain documents; this module finds or creates the articles, maps labels onto a
+codebook, validates every value and writes the tags and links. Any refusal rolls the
+whole file back.
+"""
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+
+from annotations import schema, services
+from annotations.interchange import anchoring, brat
+from annotations.interchange import uploads as uploads_module
+from annotations.interchange.records import (
+    Document,
+    ImportFormatError,
+    Link,
+    Span,
+    resolve_attributes,
+    same_name,
+)
+from annotations.interchange.uploads import Upload
+from annotations.models import Annotation, ArticleCodebook, Category, Codebook, Label, Relation
+from newsdesk import formats, ingest
+from newsdesk.ingestion import article_ingest_exact
+from newsdesk.models import Article
+
+PALETTE = ("#2f6f4f", "#7a4fa0", "#a0522d", "#1f6f8b", "#8b6b1f", "#6b3a5b", "#3f5f9f")
+
+
+@dataclass
+class FileSummary:
+    """What one file did, or why it changed nothing."""
+
+    name: str
+    articles_created: int = 0
+    articles_matched: int = 0
+    tags_added: int = 0
+    twins_skipped: int = 0
+    relations_added: int = 0
+    labels_created: list[str] = field(default_factory=list)
+    triggers_left_out: int = 0
+    articles: list[Article] = field(default_factory=list)
+    error: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.error
+
+
+@dataclass
+class Options:
+    """How to import: who imports (None: the command, acting for the users files name)."""
+
+    importer: AbstractBaseUser | None
+    codebook: Codebook
+    create_labels: str = ""
+    article: Article | None = None
+
+
+def import_uploads(
+    *, uploads: list[Upload], options: Options, pairs: list[tuple[str, str]] = ()
+) -> list[FileSummary]:
+    """Every upload (zip archives expanded) read and imported, one result per file.
+
+    brat .ann and .txt files pair up by name; ``pairs`` names (.ann, .txt) pairs whose
+    names differ. One bad file never stops the others.
+    """
+    refused, units = uploads_module.sort_uploads(
+        uploads, pairs=pairs, max_bytes=settings.NEWSDESK_MAX_UPLOAD_BYTES, zip_limits=zip_limits()
+    )
+    results = [FileSummary(name, error=error) for name, error in refused]
+    for unit in units:
+        try:
+            documents = uploads_module.read_unit(unit)
+            results.append(import_documents(documents=documents, name=unit.name, options=options))
+        except ImportFormatError as exc:
+            results.append(FileSummary(unit.name, error=str(exc)))
+    return results
+
+
+def zip_limits() -> formats.ZipLimits:
+    """What a zip of tags may hold (its own values, newsdesk's zip reader)."""
+    return formats.ZipLimits(
+        members=settings.NEWSDESK_MAX_ZIP_MEMBERS,
+        total_bytes=settings.NEWSDESK_MAX_ZIP_BYTES,
+        member_bytes=settings.NEWSDESK_MAX_UPLOAD_BYTES,
+    )
+
+
+def import_documents(*, documents: list[Document], name: str, options: Options) -> FileSummary:
+    """Write one file's documents in one transaction; ImportFormatError leaves nothing."""
+    with transaction.atomic():
+        return _Import(name, options).run(documents)
+
+
+class _Import:
+    def __init__(self, name: str, options: Options) -> None:
+        self.name, self.options = name, options
+        self.summary = FileSummary(name)
+        self.users: dict[str, AbstractBaseUser] = {}
+        self.labels = list(options.codebook.labels.all())
+
+    def fail(self, message: str, item: Span | Link | Document | None = None) -> ImportFormatError:
+        line, where = getattr(item, "line", None), getattr(item, "where", "")
+        return ImportFormatError(message, name=self.name, line=line, where=where)
+
+    def run(self, documents: list[Document]) -> FileSummary:
+        labels = self._labels(documents)
+        for document in documents:
+            article = self._article(document)
+            self._check_codebook(article, document)
+            self._write(document, article, labels)
+        return self.summary
+
+    def _check_codebook(self, article: Article, document: Document) -> None:
+        """Tags go in under the codebook the article is coded under. An article not yet
+        coded under one takes the chosen codebook, unless it has tags of another."""
+        chosen = self.options.codebook
+        coded = ArticleCodebook.objects.filter(article=article).select_related("codebook").first()
+        if coded is not None:
+            if coded.codebook_id != chosen.pk:
+                raise self.fail(
+                    f"“{article.title}” is coded under the codebook “{coded.codebook}”, not "
+                    f"“{chosen}”: import its tags with that codebook.",
+                    document,
+                )
+            return
+        if chosen.is_default:
+            return
+        others = Annotation.objects.live().filter(article=article).exclude(label__codebook=chosen)
+        if others.exists():
+            raise self.fail(
+                f"“{article.title}” has tags made under another codebook than “{chosen}”: "
+                "import its tags with that codebook.",
+                document,
+            )
+        ArticleCodebook.objects.create(article=article, codebook=chosen)
+
+    # Labels
+
+    def _find_label(self, name: str) -> Label | None:
+        exact = next((label for label in self.labels if label.name == name), None)
+        return exact or next((lb for lb in self.labels if same_name(name, lb.name)), None)
+
+    def _labels(self, documents: list[Document]) -> dict[str, Label]:
+        names = {s.label for d in documents for s in d.spans if not s.trigger_only}
+        found = {name: self._find_label(name) for name in names}
+        unknown = sorted(name for name, label in found.items() if label is None)
+        if unknown and not self.options.create_labels:
+            raise ImportFormatError(
+                f"{len(unknown)} label{'s are' if len(unknown) > 1 else ' is'} not in the "
+                f"codebook “{self.options.codebook.name}”: {', '.join(unknown)}. Create them in "
+                "a category of your choice, or add them to the codebook first.",
+                name=self.name,
+            )
+        if unknown:
+            category = Category(self.options.create_labels)
+            position = max((label.position for label in self.labels), default=0)
+            for offset, label_name in enumerate(unknown, start=1):
+                label = Label.objects.create(
+                    codebook=self.options.codebook,
+                    category=category,
+                    name=label_name[:100].replace("_", " "),
+                    colour=PALETTE[int(hashlib.md5(label_name.encode()).hexdigest(), 16) % 7],
+                    position=position + offset,
+                    guideline=f"Created by importing {PurePosixPath(self.name).name}.",
+                )
+                self.labels.append(label)
+                found[label_name] = label
+                self.summary.labels_created.append(label.name)
+        triggers = {s.label for d in documents for s in d.spans if s.trigger_only}
+        found.update({t: self._find_label(t) for t in triggers if t not in found})
+        return found
+
+    # Articles
+
+    def _article(self, document: Document) -> Article:
+        named = self.options.article
+        if document.text is None:  # W3C: the target names the article
+            article = None
+            if document.article_id is not None:
+                article = Article.objects.filter(pk=document.article_id).first()
+            article = article or named
+            if article is None:
+                raise self.fail(
+                    f"the target “{document.source}” is not an article here; choose the "
+                    "article the tags belong to.",
+                    document,
+                )
+            self.summary.articles_matched += 1
+            if article not in self.summary.articles:
+                self.summary.articles.append(article)
+            return article
+        if named is not None:
+            if named.text != document.text:
+                raise self.fail(
+                    f"the text differs from the article “{named.title}” it should be added to.",
+                    document,
+                )
+            self.summary.articles_matched += 1
+            return named
+        digest = ingest.sha256(document.text)
+        if article := Article.objects.filter(sha256=digest).first():
+            self.summary.articles_matched += 1
+        else:
+            stem = PurePosixPath(document.name).name
+            article = article_ingest_exact(
+                text=document.text,
+                user=self.options.importer,
+                title=document.title or ingest.title_from(text=document.text, filename=stem),
+                filename=stem,
+            )
+            self.summary.articles_created += 1
+        if article not in self.summary.articles:
+            self.summary.articles.append(article)
+        return article
+
+    # Owners
+
+    def _owner(self, span: Span, document: Document) -> AbstractBaseUser:
+        importer = self.options.importer
+        username = span.annotator or document.annotator
+        if not username:
+            if importer is None:
+                raise self.fail("the file names no annotator for this tag; say whose it is.", span)
+            return importer
+        if importer is not None and username == importer.get_username():
+            return importer
+        if importer is not None and not importer.is_staff:
+            raise self.fail(
+                f"the file names “{username}” as the annotator: you can import tags only as "
+                "yourself. Ask a staff member to import other people's tags.",
+                span,
+            )
+        if username not in self.users:
+            user = get_user_model().objects.filter(username=username).first()
+            if user is None:
+                raise self.fail(f"the file names “{username}”, who has no account here.", span)
+            self.users[username] = user
+        return self.users[username]
+
+    # Tags and links
+
+    def _write(self, document: Document, article: Article, labels: dict[str, Label]) -> None:
+        text = article.text
+        by_key: dict[str, Annotation] = {}
+        new: list[Annotation] = []
+        existing = {
+            (a.owner_id, a.label_id, a.start, a.end): a
+            for a in Annotation.objects.live().filter(article=article)
+        }
+        for span in document.spans:
+            label = labels.get(span.label)
+            if label is None:
+                self.summary.triggers_left_out += 1
+                continue
+            start, end = self._place(span, text)
+            owner = self._owner(span, document)
+            values = self._values(span, label)
+            key = (owner.pk, label.pk, start, end)
+            if key in existing:
+                self.summary.twins_skipped += 1
+                by_key[span.key] = existing[key]
+                continue
+            tag = services.annotation_on_text(
+                article=article,
+                owner=owner,
+                label=label,
+                start=start,
+                end=end,
+                attributes=values,
+                note=span.note.strip(),
+                origin=Annotation.Origin.IMPORTED,
+            )
+            existing[key] = by_key[span.key] = tag
+            new.append(tag)
+        Annotation.objects.bulk_create(new)
+        self.summary.tags_added += len(new)
+        self._links(document, by_key, labels)
+
+    def _place(self, span: Span, text: str) -> tuple[int, int]:
+        try:
+            start, end = anchoring.locate(
+                text,
+                start=span.start,
+                end=span.end,
+                quote=span.quote,
+                prefix=span.prefix,
+                suffix=span.suffix,
+            )
+        except anchoring.AnchorError as exc:
+            raise self.fail(str(exc), span) from None
+        if not text[start:end].strip():
+            raise self.fail(f"the span [{start}, {end}) holds only blank space.", span)
+        return start, end
+
+    def _values(self, span: Span, label: Label) -> dict:
+        attribute_schema = label.attribute_schema
+        note, note_pairs = brat.split_note(span.note, attribute_schema)
+        span.note = note
+        try:
+            values = dict(span.attributes)
+            values.update(resolve_attributes(attribute_schema, span.attribute_pairs + note_pairs))
+            return schema.clean(attribute_schema, values)
+        except (ValueError, schema.SchemaError) as exc:
+            raise self.fail(f"{label.name}: {exc}", span) from None
+
+    def _links(self, document: Document, by_key: dict[str, Annotation], labels) -> None:
+        links = list(document.links)
+        links.extend(self._event_links(document, by_key))
+        tags = {tag.pk: tag for tag in by_key.values()}
+        existing = set(
+            Relation.objects.filter(from_annotation__in=list(tags)).values_list(
+                "from_annotation_id", "to_annotation_id", "type"
+            )
+        )
+        new = []
+        for link in links:
+            first, second = by_key.get(link.from_key), by_key.get(link.to_key)
+            if first is None or second is None:
+                missing = link.from_key if first is None else link.to_key
+                raise self.fail(f"the link points to {missing}, which is not a tag here.", link)
+            found = (first.label.category, second.label.category)
+            if link.type == Relation.Type.ATTRIBUTED_TO and found == (
+                Category.SOURCE,
+                Category.CLAIM,
+            ):
+                first, second = second, first  # a source → claim link, read back
+            problem = services.relation_refusal(
+                from_annotation=first, to_annotation=second, type=link.type
+            )
+            if problem:
+                raise self.fail(problem, link)
+            key = (first.pk, second.pk, link.type)
+            if key not in existing:
+                existing.add(key)
+                new.append(Relation(from_annotation=first, to_annotation=second, type=link.type))
+        Relation.objects.bulk_create(new)
+        self.summary.relations_added += len(new)
+
+    def _event_links(self, document: Document, by_key: dict[str, Annotation]) -> list[Link]:
+        """An event tying one source tag to one claim tag is an attribution; others are refused."""
+        triggers = {event.key: event.trigger for event in document.events}
+        links = []
+        for event in document.events:
+            by_category = defaultdict(list)
+            described = []
+            for role, ref in event.arguments:
+                key = triggers.get(ref, ref)
+                tag = by_key.get(key)
+                category = tag.label.category if tag else "no label"
+                described.append(f"{role} {ref} ({category})")
+                if tag:
+                    by_category[category].append(key)
+            if len(by_category[Category.SOURCE]) == 1 and len(by_category[Category.CLAIM]) == 1:
+                links.append(
+                    Link(
+                        "attributed_to",
+                        by_category[Category.CLAIM][0],
+                        by_category[Category.SOURCE][0],
+                        line=event.line,
+                        where=event.key,
+                    )
+                )
+                continue
+            raise ImportFormatError(
+                f"the event {event.type} has no counterpart in Newsdesk: only an event whose "
+                "arguments are one source tag and one claim tag becomes a link (the claim "
+                f"attributed to the source). Its arguments: {', '.join(described) or 'none'}.",
+                name=self.name,
+                line=event.line,
+                where=event.key,
+            )
+        return links

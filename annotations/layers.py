@@ -1,0 +1,101 @@
+"""What the workbench's text shows: the article with its entity, tag and suggestion layers,
+whole or a few blocks at a time. Reads only, a fixed number of queries per call."""
+
+from django.db import connection
+
+from annotations.models import Label, Suggestion, SuggestionDismissal
+from annotations.rows import TagRow, tag_rows
+from newsdesk import highlight, reader
+from newsdesk.models import Article, EntityMention
+
+
+def tag_spans(rows: list[TagRow]) -> list[highlight.Span]:
+    return [
+        highlight.Span(
+            start=row.start,
+            end=row.end,
+            layer="tags",
+            ref=str(row.pk),
+            css=f"tag tag-{row.category}",
+            title=_hover(row),
+        )
+        for row in rows
+    ]
+
+
+def _hover(row: TagRow) -> str:
+    values = row.values
+    return f"{row.label.name}: {values}" if values else row.label.name
+
+
+def mention_spans(article: Article, lo: int, hi: int) -> list[highlight.Span]:
+    rows = [
+        reader.MentionRow(*values)
+        for values in EntityMention.objects.filter(article=article, start__lt=hi, end__gt=lo)
+        .order_by("start")
+        .values_list("start", "end", "label", "entity_id", "text")
+    ]
+    return reader.entity_spans(rows)
+
+
+def blocks_html(article: Article, owner, labels: list[Label], start: int, end: int) -> str:
+    """Out-of-band swaps for the blocks that [start, end) touches, with every layer."""
+    block_list = highlight.blocks(article.text)
+    indexes = highlight.blocks_between(block_list, start, end)
+    lo, hi = block_list[indexes[0]][0], block_list[indexes[-1]][1]
+    rows = tag_rows(article, owner, labels, lo=lo, hi=hi)
+    suggestions = open_suggestions(article, owner, rows, lo=lo, hi=hi)
+    spans = mention_spans(article, lo, hi) + tag_spans(rows) + suggestion_spans(suggestions)
+    return highlight.render_blocks(article.text, spans, block_list, indexes, oob=True)
+
+
+def full_text_html(
+    article: Article, mention_rows, rows: list[TagRow], suggestions: list[Suggestion] = ()
+) -> str:
+    block_list = highlight.blocks(article.text)
+    spans = reader.entity_spans(mention_rows) + tag_spans(rows) + suggestion_spans(suggestions)
+    return highlight.render_blocks(article.text, spans, block_list)
+
+
+def open_suggestions(
+    article: Article, owner, rows: list[TagRow], *, lo: int = 0, hi: int | None = None
+) -> list[Suggestion]:
+    """The article's suggestions this user has neither accepted nor dismissed, in one query.
+
+    Accepted means the user has a tag of that category on exactly that stretch, however
+    it got there. ``rows`` must cover [lo, hi). Raw SQL: every tag endpoint runs this, and
+    the ORM's ~Exists() costs more than the database's answer: 0.68 against 1.81 ms for one
+    block, 3.8 against 6.0 ms for the whole page with 370 suggestions (SQLite, the bench's
+    article, median).
+    """
+    quote = connection.ops.quote_name
+    table, dismissals = Suggestion._meta.db_table, SuggestionDismissal._meta.db_table
+    end = quote("end")
+    sql = (
+        f"SELECT * FROM {quote(table)} s WHERE s.article_id = %s AND s.start < %s "
+        f"AND s.{end} > %s AND NOT EXISTS (SELECT 1 FROM {quote(dismissals)} d "
+        "WHERE d.user_id = %s AND d.article_id = s.article_id AND d.category = s.category "
+        f"AND d.start = s.start AND d.{end} = s.{end}) ORDER BY s.start, s.{end} DESC, s.id"
+    )
+    hi = len(article.text) if hi is None else hi
+    tagged = {(row.category, row.start, row.end) for row in rows}
+    found = Suggestion.objects.raw(sql, [article.pk, hi, lo, owner.pk])
+    return [s for s in found if (s.category, s.start, s.end) not in tagged]
+
+
+def suggestion_spans(suggestions: list[Suggestion]) -> list[highlight.Span]:
+    return [
+        highlight.Span(
+            start=s.start,
+            end=s.end,
+            layer="sug",
+            ref=str(s.pk),
+            css=f"sug sug-{s.category}",
+            title=f"Suggested {s.get_category_display().lower()}",
+        )
+        for s in suggestions
+    ]
+
+
+def open_suggestion_count(article: Article, owner, labels: list[Label]) -> int:
+    return len(open_suggestions(article, owner, tag_rows(article, owner, labels)))

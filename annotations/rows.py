@@ -1,0 +1,212 @@
+"""The workbench's view of tags: rows for the sidebar and the editor, with their links and
+counts. Reads only; each function issues a fixed number of queries, whatever the number of
+tags."""
+
+import functools
+from bisect import bisect_right
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+
+from annotations.models import Annotation, Category, Label, Relation
+from newsdesk import highlight
+from newsdesk.models import Article
+
+
+@dataclass
+class TagRow:
+    """A tag as the sidebar and the editor show it."""
+
+    pk: int
+    start: int
+    end: int
+    quote: str
+    label: Label
+    attributes: dict
+    note: str
+    block: int = 0
+    links_out: list[tuple[Relation, "TagRow"]] = field(default_factory=list)
+    links_in: list[tuple[Relation, "TagRow"]] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, tag: Annotation) -> "TagRow":
+        return cls(tag.pk, tag.start, tag.end, tag.quote, tag.label, tag.attributes, tag.note)
+
+    @property
+    def category(self) -> str:
+        return self.label.category
+
+    @functools.cached_property
+    def values(self) -> str:
+        """Its attribute values as one line, for the sidebar row and the hover."""
+        return values_text(self.attributes, schema_order(self.label))
+
+    @property
+    def snippet(self) -> str:
+        quote = " ".join(self.quote.split())
+        return quote if len(quote) <= 90 else quote[:89] + "…"
+
+
+def tag_rows(
+    article: Article, owner, labels: list[Label], *, lo: int = 0, hi: int | None = None
+) -> list[TagRow]:
+    """The owner's live tags in the article (only those touching [lo, hi) when given).
+
+    Plain values, not model instances: the workbench reads up to thousands of these per page.
+    """
+    by_pk = {label.pk: label for label in labels}
+    tags = Annotation.objects.for_user(owner).filter(article=article)
+    if lo or hi is not None:
+        tags = tags.filter(start__lt=len(article.text) if hi is None else hi, end__gt=lo)
+    rows = []
+    values = tags.order_by("start", "-end", "pk").values_list(
+        "pk", "start", "end", "quote", "label_id", "attributes", "note"
+    )
+    for pk, start, end, quote, label_id, attributes, note in values:
+        label = by_pk.get(label_id) or Label.objects.get(pk=label_id)
+        by_pk[label_id] = label
+        rows.append(TagRow(pk, start, end, quote, label, attributes, note))
+    return rows
+
+
+def attach_links(article: Article, owner, rows: list[TagRow]) -> None:
+    """Fill in each row's links, in one query for all rows."""
+    by_pk = {row.pk: row for row in rows}
+    relations = Relation.objects.filter(
+        from_annotation__article=article, from_annotation__owner=owner
+    ).order_by("pk")
+    for relation in relations:
+        source = by_pk.get(relation.from_annotation_id)
+        target = by_pk.get(relation.to_annotation_id)
+        if source is None or target is None:
+            continue  # one end is deleted
+        source.links_out.append((relation, target))
+        target.links_in.append((relation, source))
+
+
+def fresh_row(article: Article, tag: Annotation) -> TagRow:
+    """The row of a tag just made: it has no links yet, so nothing needs reading."""
+    row = TagRow.of(tag)
+    set_blocks(article, [row])
+    return row
+
+
+def rows_with_links(article: Article, owner, pks: list[int]) -> list[TagRow]:
+    """Sidebar rows for a few tags, each with all of its links to live tags."""
+    tags = {
+        t.pk: t
+        for t in Annotation.objects.for_user(owner).filter(pk__in=pks).select_related("label")
+    }
+    relations = list(
+        Relation.objects.filter(Q(from_annotation__in=tags) | Q(to_annotation__in=tags))
+        .filter(from_annotation__deleted_at__isnull=True, to_annotation__deleted_at__isnull=True)
+        .select_related("from_annotation__label", "to_annotation__label")
+        .order_by("pk")
+    )
+    for relation in relations:
+        tags.setdefault(relation.from_annotation_id, relation.from_annotation)
+        tags.setdefault(relation.to_annotation_id, relation.to_annotation)
+    rows = {pk: TagRow.of(t) for pk, t in tags.items()}
+    for relation in relations:
+        source, target = rows[relation.from_annotation_id], rows[relation.to_annotation_id]
+        source.links_out.append((relation, target))
+        target.links_in.append((relation, source))
+    set_blocks(article, list(rows.values()))
+    return [rows[pk] for pk in pks if pk in rows]
+
+
+def values_text(attributes: dict, order: list[str]) -> str:
+    """ "identification: anonymous; reason for anonymity given: yes" for rows and hovers,
+    in ``order`` (the schema's), whatever order the database keeps JSON keys in."""
+    rank = {name: index for index, name in enumerate(order)}
+    names = sorted(attributes, key=lambda name: (rank.get(name, len(rank)), name))
+    return "; ".join(
+        f"{name}: {_shown(attributes[name])}" for name in names if attributes[name] not in ("", [])
+    )
+
+
+def schema_order(label: Label) -> list[str]:
+    return [item["name"] for item in label.attribute_schema]
+
+
+def _shown(value) -> str:
+    if value is True or value is False:
+        return "yes" if value else "no"
+    return ", ".join(value) if isinstance(value, list) else str(value)
+
+
+def set_blocks(article: Article, rows: list[TagRow]) -> None:
+    block_starts = [b[0] for b in highlight.blocks(article.text)]
+    for row in rows:
+        row.block = max(bisect_right(block_starts, row.start) - 1, 0)
+
+
+def grouped(rows: list[TagRow]) -> list[tuple[str, str, list[TagRow]]]:
+    by_category = defaultdict(list)
+    for row in rows:
+        by_category[row.category].append(row)
+    return [(value, name, by_category[value]) for value, name in Category.choices]
+
+
+def label_counts(rows: list[TagRow]) -> Counter:
+    return Counter(row.label.pk for row in rows)
+
+
+def next_row_pk(annotation: Annotation) -> int | None:
+    """The tag after this one in its category's list, to insert the sidebar row before."""
+    following = (
+        Annotation.objects.for_user(annotation.owner_id)
+        .filter(article_id=annotation.article_id, label__category=annotation.label.category)
+        .filter(
+            Q(start__gt=annotation.start)
+            | Q(start=annotation.start, end__lt=annotation.end)
+            | Q(start=annotation.start, end=annotation.end, pk__gt=annotation.pk)
+        )
+        .exclude(pk=annotation.pk)
+        .order_by("start", "-end", "pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return following
+
+
+def counts(article: Article, owner, labels: list[Label]) -> tuple[dict[int, int], dict[str, int]]:
+    by_label = Counter(
+        dict(
+            Annotation.objects.for_user(owner)
+            .filter(article=article)
+            .values("label")
+            .annotate(n=Count("pk"))
+            .values_list("label", "n")
+        )
+    )
+    by_category = Counter()
+    for label in labels:
+        by_category[label.category] += by_label[label.pk]
+    return dict(by_label), dict(by_category)
+
+
+def nearby_sources(
+    tag: Annotation, *, exclude: set[int], before: int = 8, after: int = 4, reach: int = 5_000
+):
+    """The source tags closest to a claim, in text order: a short list to link it to.
+
+    Attribution mostly comes just before or just after the claim, so one query reads the
+    sources within ``reach`` characters: the list costs the same however long the article.
+    """
+    window = (
+        Annotation.objects.for_user(tag.owner_id)
+        .filter(
+            article_id=tag.article_id,
+            label__category=Category.SOURCE,
+            start__gte=tag.start - reach,
+            start__lte=tag.end + reach,
+        )
+        .exclude(pk__in=exclude)
+        .order_by("start", "pk")
+    )
+    sources = list(window)
+    earlier = [s for s in sources if s.start <= tag.start][-before:]
+    later = [s for s in sources if s.start > tag.start][:after]
+    return earlier + later

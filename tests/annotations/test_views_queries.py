@@ -1,0 +1,160 @@
+"""Query counts do not grow with the number of tags."""
+
+import random
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from annotations import spans
+from annotations.benchmarks import corpus as synthetic
+from annotations.models import Annotation, Category, Label, Relation
+
+from .conftest import CLAIM_QUOTE
+from .pages import (
+    HTMX,
+    create_data,
+    row_ids,
+    tag_ids_in_text,
+    url,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+# Query counts do not grow with the number of tags
+
+
+def bulk_tags(
+    article, owner, labels: list[Label], count: int, *, skip: int = 0
+) -> list[Annotation]:
+    """``count`` one-word tags spread over the whole text, cycling through the labels,
+    each claim attributed to the source just before it."""
+    words = list(re.finditer(r"\w+", article.text))
+    # One fixed spacing, so that calls with different ``skip`` never pick the same word.
+    step = len(words) // 250
+    picked = [words[i * step] for i in range(skip, count + skip)]
+    text = article.text
+    tags = []
+    for n, word in enumerate(picked):
+        prefix, suffix = spans.context(text, word.start(), word.end())
+        tags.append(
+            Annotation(
+                article=article,
+                owner=owner,
+                label=labels[n % len(labels)],
+                start=word.start(),
+                end=word.end(),
+                quote=word.group(),
+                prefix=prefix,
+                suffix=suffix,
+            )
+        )
+    Annotation.objects.bulk_create(tags)
+    tags = list(
+        Annotation.objects.filter(owner=owner, pk__in=[t.pk for t in tags]).order_by("start")
+    )
+    relations, last_source = [], None
+    for t in tags:
+        if t.label.category == Category.SOURCE:
+            last_source = t
+        elif t.label.category == Category.CLAIM and last_source:
+            relations.append(Relation(from_annotation=t, to_annotation=last_source))
+    Relation.objects.bulk_create(relations)
+    return tags
+
+
+@pytest.fixture
+def labels(claim_label, source_label, framing_label):
+    return [claim_label, source_label, framing_label]
+
+
+def count_queries(request) -> tuple:
+    with CaptureQueriesContext(connection) as context:
+        response = request()
+    return response, context.captured_queries
+
+
+def test_the_workbench_issues_as_many_queries_for_200_tags_as_for_10(
+    alice_client, article, alice, bob, labels, django_assert_num_queries
+):
+    bulk_tags(article, bob, labels, 50)  # someone else's tags are never read
+    bulk_tags(article, alice, labels, 10)
+    page = url("workbench", article.pk)
+    alice_client.get(page)  # warm up: session, caches
+    response, ten = count_queries(lambda: alice_client.get(page))
+    assert len(row_ids(response.content.decode())) == 10
+
+    Annotation.objects.filter(owner=alice).delete()
+    bulk_tags(article, alice, labels, 200)
+    with django_assert_num_queries(len(ten)):
+        response = alice_client.get(page)
+    content = response.content.decode()
+    assert len(row_ids(content)) == 200
+    assert len(tag_ids_in_text(content)) == 200
+    assert (
+        content.count("→ attributed to")
+        == Relation.objects.filter(from_annotation__owner=alice).count()
+        > 50
+    )
+
+
+def test_a_reviewers_view_of_a_layer_issues_as_many_queries_for_200_tags_as_for_10(
+    staff_client, article, alice, labels, django_assert_num_queries
+):
+    bulk_tags(article, alice, labels, 10)
+    page = url("workbench", article.pk) + f"?layer={alice.pk}"
+    staff_client.get(page)
+    _, ten = count_queries(lambda: staff_client.get(page))
+    bulk_tags(article, alice, labels, 190, skip=10)
+    with django_assert_num_queries(len(ten)):
+        response = staff_client.get(page)
+    assert len(row_ids(response.content.decode())) == 200
+
+
+def test_creating_a_tag_issues_as_many_queries_with_200_tags_as_with_10(
+    alice_client, article, alice, labels, claim_label, source_tag, django_assert_num_queries
+):
+    bulk_tags(article, alice, labels, 10)
+    create = url("annotation-create", article.pk)
+    alice_client.get(url("workbench", article.pk))  # warm up
+    response, ten = count_queries(
+        lambda: alice_client.post(create, create_data(article, claim_label, CLAIM_QUOTE))
+    )
+    assert response.status_code == 201
+
+    bulk_tags(article, alice, labels, 190, skip=10)
+    with django_assert_num_queries(len(ten)):
+        response = alice_client.post(
+            create, create_data(article, claim_label, "two or three months without fighting")
+        )
+    assert response.status_code == 201
+    assert Annotation.objects.for_user(alice).count() == 10 + 190 + 3
+
+
+def request_on_corpus(client, corpus, path: str):
+    article = corpus.article
+    if path == "workbench":
+        return client.get(reverse("annotations:workbench", args=[article.pk]))
+    start, end = synthetic.random_span(random.Random(1), article.text)
+    claim = next(label for label in corpus.labels if label.category == "claim")
+    return client.post(
+        reverse("annotations:annotation-create", args=[article.pk]),
+        {"label": claim.pk, "start": start, "end": end, "quote": article.text[start:end]},
+        headers=HTMX,
+    )
+
+
+@pytest.mark.parametrize("path", ["workbench", "create"])
+def test_query_counts_are_the_same_for_10_and_1000_tags(client, path):
+    counts = []
+    for tags in (10, 1_000):
+        corpus = synthetic.build(length=20_000, tags=tags, other_tags=tags, seed=tags)
+        client.force_login(corpus.user)
+        client.get(reverse("annotations:workbench", args=[corpus.article.pk]))  # warm up
+        response, queries = count_queries(lambda c=corpus: request_on_corpus(client, c, path))
+        assert response.status_code in (200, 201), response.content
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
