@@ -100,3 +100,16 @@ def test_it_requeues_only_tasks_whose_worker_went_silent(db_tasks):
         worn_out.pk: "FAILED",
     }
     assert DBTaskResult.objects.get(pk=dead.pk).started_at is None
+
+
+def test_the_list_stops_polling_for_an_article_processing_past_the_limit(
+    settings, alice_client, alice
+):
+    settings.NEWSDESK_PROCESSING_STALL_SECONDS = 60
+    article = ingestion.article_ingest(text="Abbas Kamel met officials in Cairo.", user=alice)
+    assert 'hx-trigger="every 2s"' in alice_client.get("/").content.decode()
+
+    Article.objects.filter(pk=article.pk).update(created_at=timezone.now() - timedelta(minutes=2))
+    page = alice_client.get("/").content.decode()
+    assert "Finding entities…" in page
+    assert "every 2s" not in page
