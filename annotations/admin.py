@@ -267,12 +267,7 @@ class ArticleCodebookForm(forms.ModelForm):
         if article is None or codebook is None:
             return data
         # Tags made under another codebook would lose their labels' place on the workbench.
-        stranded = (
-            Annotation.objects.live()
-            .filter(article=article)
-            .exclude(label__codebook=codebook)
-            .count()
-        )
+        stranded = codebooks.tags_outside(article, codebook)
         if stranded:
             raise ValidationError(
                 f"{stranded} tag{'s' if stranded != 1 else ''} on this article use labels of "

@@ -12,10 +12,18 @@ def default_codebook() -> Codebook | None:
     return Codebook.objects.filter(is_default=True).first()
 
 
-def codebook_of(article) -> Codebook | None:
-    """The codebook named for the article in the admin, else the default one."""
+def named_codebook(article) -> Codebook | None:
+    """The codebook named for the article (in the admin, or by an import), if any."""
     coded = ArticleCodebook.objects.filter(article=article).select_related("codebook").first()
-    return coded.codebook if coded else default_codebook()
+    return coded.codebook if coded else None
+
+
+def tags_outside(article, codebook: Codebook) -> int:
+    """Live tags on the article whose labels belong to another codebook: coding the
+    article under ``codebook`` would strand them, so it is refused while there are any."""
+    return (
+        Annotation.objects.live().filter(article=article).exclude(label__codebook=codebook).count()
+    )
 
 
 def article_labels(article_id: int) -> list[Label]:

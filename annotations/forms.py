@@ -1,6 +1,7 @@
 from django import forms
 from django.conf import settings
 
+from annotations import codebooks
 from annotations.models import Category, Codebook
 from newsdesk.forms import MultipleFileField, MultipleFileInput
 from newsdesk.models import Article
@@ -73,7 +74,7 @@ class TagImportForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["codebook"].initial = Codebook.objects.filter(is_default=True).first()
+        self.fields["codebook"].initial = codebooks.default_codebook()
 
     def clean_files(self):
         files = self.cleaned_data["files"]

@@ -6,6 +6,7 @@ entity extraction once the transaction commits.
 """
 
 import datetime
+from typing import TypedDict, Unpack
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -23,56 +24,42 @@ class DuplicateArticle(IngestError):
         self.existing = existing
 
 
-def article_ingest(
-    *,
-    text: str,
-    user: AbstractBaseUser,
-    title: str = "",
-    outlet: str = "",
-    byline: str = "",
-    published_on: datetime.date | None = None,
-    url: str = "",
-    filename: str = "",
-) -> Article:
+class Metadata(TypedDict, total=False):
+    """What the user typed beside the text; each value given wins over the text's own."""
+
+    title: str
+    outlet: str
+    byline: str
+    published_on: datetime.date | None
+    url: str
+    filename: str
+
+
+def article_ingest(*, text: str, user: AbstractBaseUser, **metadata: Unpack[Metadata]) -> Article:
     """Create an article from text and queue its entity extraction.
 
     Values given by the user win over the metadata prefix found in the text.
     Raises IngestError (DuplicateArticle for a text already here); nothing is saved then.
     """
-    return article_ingest_parsed(
-        parsed=ingest.parse(text),
-        user=user,
-        title=title,
-        outlet=outlet,
-        byline=byline,
-        published_on=published_on,
-        url=url,
-        filename=filename,
-    )
+    return article_ingest_parsed(parsed=ingest.parse(text), user=user, **metadata)
 
 
 def article_ingest_parsed(
-    *,
-    parsed: ingest.ParsedText,
-    user: AbstractBaseUser,
-    title: str = "",
-    outlet: str = "",
-    byline: str = "",
-    published_on: datetime.date | None = None,
-    url: str = "",
-    filename: str = "",
+    *, parsed: ingest.ParsedText, user: AbstractBaseUser, **metadata: Unpack[Metadata]
 ) -> Article:
     """Create an article from text already read (see newsdesk.formats)."""
-    outlet_name = (outlet or parsed.outlet).strip()[:200]
+    filename = metadata.get("filename", "")
+    title = metadata.get("title") or parsed.title
+    outlet_name = (metadata.get("outlet") or parsed.outlet).strip()[:200]
     return _create(
         text=parsed.text,
         user=user,
         filename=filename,
-        title=title or parsed.title or ingest.title_from(text=parsed.text, filename=filename),
+        title=title or ingest.title_from(text=parsed.text, filename=filename),
         outlet_name=outlet_name,
-        byline=(byline or parsed.byline)[:300],
-        published_on=published_on or parsed.published_on,
-        url=(url or parsed.url)[:1000],
+        byline=(metadata.get("byline") or parsed.byline)[:300],
+        published_on=metadata.get("published_on") or parsed.published_on,
+        url=(metadata.get("url") or parsed.url)[:1000],
     )
 
 

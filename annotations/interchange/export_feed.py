@@ -16,7 +16,7 @@ from itertools import batched
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
-from annotations import voice
+from annotations import access, voice
 from annotations.interchange import brat, jsonl, records, table, w3c
 from annotations.models import Annotation, Category, Label, Relation
 from newsdesk.models import Article, EntityMention
@@ -57,10 +57,10 @@ def scope_for(user, annotator: str | None = None) -> Scope:
     """The tags ``user`` may export, optionally narrowed to one annotator by username."""
     annotator = (annotator or "").strip()
     if not annotator:
-        return Scope(user, None if user.is_staff else user)
+        return Scope(user, None if access.may_export_for_others(user) else user)
     if annotator == user.get_username():
         return Scope(user, user)
-    if not user.is_staff:
+    if not access.may_export_for_others(user):
         raise AnnotatorNotFound("You can export your own tags only.")
     other = get_user_model().objects.filter(username=annotator).first()
     if other is None:

@@ -16,7 +16,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
-from annotations import schema, services
+from annotations import access, codebooks, schema, services
 from annotations.interchange import anchoring, brat
 from annotations.interchange import uploads as uploads_module
 from annotations.interchange.records import (
@@ -125,19 +125,18 @@ class _Import:
         """Tags go in under the codebook the article is coded under. An article not yet
         coded under one takes the chosen codebook, unless it has tags of another."""
         chosen = self.options.codebook
-        coded = ArticleCodebook.objects.filter(article=article).select_related("codebook").first()
+        coded = codebooks.named_codebook(article)
         if coded is not None:
-            if coded.codebook_id != chosen.pk:
+            if coded.pk != chosen.pk:
                 raise self.fail(
-                    f"“{article.title}” is coded under the codebook “{coded.codebook}”, not "
+                    f"“{article.title}” is coded under the codebook “{coded}”, not "
                     f"“{chosen}”: import its tags with that codebook.",
                     document,
                 )
             return
         if chosen.is_default:
             return
-        others = Annotation.objects.live().filter(article=article).exclude(label__codebook=chosen)
-        if others.exists():
+        if codebooks.tags_outside(article, chosen):
             raise self.fail(
                 f"“{article.title}” has tags made under another codebook than “{chosen}”: "
                 "import its tags with that codebook.",
@@ -235,7 +234,7 @@ class _Import:
             return importer
         if importer is not None and username == importer.get_username():
             return importer
-        if importer is not None and not importer.is_staff:
+        if importer is not None and not access.may_import_for_others(importer):
             raise self.fail(
                 f"the file names “{username}” as the annotator: you can import tags only as "
                 "yourself. Ask a staff member to import other people's tags.",

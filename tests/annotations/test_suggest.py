@@ -9,7 +9,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from annotations import suggest, suggest_eval
+from annotations import suggest
+from tests.annotations import suggest_eval
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 

@@ -5,6 +5,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from annotations import codebooks
 from annotations.interchange import import_service
 from annotations.models import Category, Codebook
 from newsdesk.models import Article
@@ -50,7 +51,7 @@ class Command(BaseCommand):
         book = (
             Codebook.objects.filter(name=codebook).first()
             if codebook
-            else Codebook.objects.filter(is_default=True).first()
+            else codebooks.default_codebook()
         )
         if book is None:
             raise CommandError(f"There is no codebook named {codebook or '(default)'}.")
