@@ -32,7 +32,11 @@ run: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
 	@echo "Serving Newsdesk on http://$(HOST):$(PORT)/ with a background worker (Ctrl-C stops both)."
-	@$(PY) manage.py db_worker --no-startup-delay & worker=$$!; \
+	@( trap 'kill $$child 2>/dev/null; wait $$child; exit 0' TERM; \
+	  while :; do \
+	    $(PY) manage.py db_worker --no-startup-delay & child=$$!; wait $$child; \
+	    echo "db_worker stopped (exit $$?); starting it again in 2 s" >&2; sleep 2; \
+	  done ) & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from annotations import views
+from annotations import run_views, views
 from annotations.interchange import views as interchange
 
 app_name = "annotations"
@@ -19,6 +19,11 @@ urlpatterns = [
     path("tags/import/", interchange.tags_import, name="tags-import"),
     path("articles/<int:article_pk>/export/", interchange.article_export, name="article-export"),
     path("export/", interchange.selection_export, name="export"),
+    path(
+        "articles/<int:article_pk>/suggestions/retry/",
+        run_views.suggestions_retry,
+        name="suggestions-retry",
+    ),
     path("suggestions/<int:pk>/accept/", views.suggestion_accept, name="suggestion-accept"),
     path("suggestions/<int:pk>/dismiss/", views.suggestion_dismiss, name="suggestion-dismiss"),
 ]

@@ -44,7 +44,9 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.action(description="Re-run entity extraction")
     def rerun_entities(self, request, queryset):
         count = 0
-        for article in queryset.exclude(status=Article.Status.PROCESSING):
+        for article in queryset.select_related(None).only("pk", "status", "created_at"):
+            if article.status == Article.Status.PROCESSING and not article.extraction_stalled:
+                continue
             entities.article_retry_entities(article=article)
             count += 1
         self.message_user(

@@ -1,7 +1,11 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
 
 
 class Outlet(models.Model):
@@ -53,6 +57,32 @@ class Article(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("newsdesk:article-detail", args=[self.pk])
+
+    @cached_property
+    def extraction_stalled(self) -> bool:
+        """Still "processing" but nothing will finish it soon: offer to try again.
+
+        True when its last extraction task ended without the article being updated
+        (its workers kept dying), or when it was queued more than
+        ``NEWSDESK_PROCESSING_STALL_SECONDS`` ago (no worker running, or a long queue).
+        """
+        if self.status != self.Status.PROCESSING:
+            return False
+        from django_tasks_db.models import DBTaskResult
+
+        task = (
+            DBTaskResult.objects.filter(
+                task_path="newsdesk.tasks.extract_entities", args_kwargs__args__0=self.pk
+            )
+            .only("status", "enqueued_at")
+            .order_by("-enqueued_at")
+            .first()
+        )
+        if task is not None and task.status not in ("READY", "RUNNING"):
+            return True
+        queued = task.enqueued_at if task is not None else self.created_at
+        stall = timedelta(seconds=settings.NEWSDESK_PROCESSING_STALL_SECONDS)
+        return queued < timezone.now() - stall
 
 
 class Entity(models.Model):
@@ -151,3 +181,16 @@ class ImportItem(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class WorkerHeartbeat(models.Model):
+    """A ``db_worker`` process saying it is alive: see ``newsdesk.worker``."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    host = models.CharField(max_length=255, blank=True)
+    pid = models.PositiveIntegerField(null=True)
+    started_at = models.DateTimeField()
+    seen_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} on {self.host} (pid {self.pid})"

@@ -1,6 +1,8 @@
 from dataclasses import dataclass
+from datetime import timedelta
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import RequestDataTooBig
 from django.core.paginator import Paginator
@@ -8,6 +10,7 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from newsdesk import access, entities, highlight, import_batches, ingestion, reader
@@ -27,7 +30,10 @@ def article_list(request: HttpRequest) -> HttpResponse:
         articles = filters.filter(articles) if filters.is_valid() else articles.none()
     articles = articles.annotate(mention_count=Count("mentions")).order_by("-created_at", "-pk")
     page = Paginator(articles, 50).get_page(request.GET.get("page"))
-    processing = any(a.status == Article.Status.PROCESSING for a in page)
+    # Poll while an article is being processed, but not for ever: past the stall limit
+    # its reader page says what to do.
+    recent = timezone.now() - timedelta(seconds=settings.NEWSDESK_PROCESSING_STALL_SECONDS)
+    processing = any(a.status == Article.Status.PROCESSING and a.created_at > recent for a in page)
     # The filters alone, for the pager, the polling and the export bar.
     params = [(k, v) for k, v in request.GET.items() if k in filters.fields and v]
     template = "newsdesk/article_list.html"
@@ -182,7 +188,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def article_retry_entities(request: HttpRequest, pk: int) -> HttpResponse:
     article = get_object_or_404(access.articles_for(request.user), pk=pk)
-    if article.status == Article.Status.PROCESSING:
+    if article.status == Article.Status.PROCESSING and not article.extraction_stalled:
         messages.info(request, "Entities are already being found for this article.")
     else:
         entities.article_retry_entities(article=article)
