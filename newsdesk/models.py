@@ -1,16 +1,19 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 
+WEB_URL = URLValidator(schemes=["http", "https"])
+
 
 class Outlet(models.Model):
     name = models.CharField(max_length=200, unique=True)
-    url = models.URLField(blank=True)
+    url = models.URLField(blank=True, validators=[WEB_URL])
 
     class Meta:
         ordering = ["name"]
@@ -34,7 +37,8 @@ class Article(models.Model):
     )
     byline = models.CharField(max_length=300, blank=True)
     published_on = models.DateField(null=True, blank=True)
-    url = models.URLField(max_length=1000, blank=True)
+    # Only web links: a javascript: or data: link would run in the reader's page.
+    url = models.URLField(max_length=1000, blank=True, validators=[WEB_URL])
     language = models.CharField(max_length=16, default="en")
     original_filename = models.CharField(max_length=255, blank=True)
     status = models.CharField(max_length=16, choices=Status, default=Status.PROCESSING)

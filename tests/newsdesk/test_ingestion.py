@@ -76,3 +76,14 @@ def test_the_article_limit_holds_for_text_files_and_exact_imports(alice, setting
     with pytest.raises(IngestError, match="at most 20"):
         ingestion.article_ingest_exact(text=long_text, user=alice)
     assert not Article.objects.exists()
+
+
+def test_the_admin_and_every_model_form_refuse_a_link_that_is_not_a_web_link(alice):
+    from django.core.exceptions import ValidationError
+
+    article = ingestion.article_ingest(text="Talks resumed.", user=alice)
+    article.url = "javascript:alert(1)"
+    with pytest.raises(ValidationError, match="url"):
+        article.full_clean()
+    article.url = "https://efe.com/talks"
+    article.full_clean()

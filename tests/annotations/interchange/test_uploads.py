@@ -82,5 +82,7 @@ def test_zip_refuses_one_member_over_the_limit_and_keeps_the_others():
 
 def test_a_file_over_the_size_limit_is_refused_by_its_declared_size_unread():
     refused, units = sort(Upload("big.jsonl", b"", size=100_001))
-    assert refused == [("big.jsonl", "big.jsonl is 97.7\xa0KB; the limit is 97.7\xa0KB.")]
+    # Just over the limit reads in bytes, not "97.7 KB; the limit is 97.7 KB".
+    message = "big.jsonl is 100,001\xa0bytes; the limit is 100,000\xa0bytes."
+    assert refused == [("big.jsonl", message)]
     assert units == []
