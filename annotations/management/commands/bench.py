@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 from django.test.utils import override_settings, setup_databases, teardown_databases
 
-from annotations.benchmarks import endpoints, exports
+from annotations.benchmarks import article_list, endpoints, exports
 
 
 class Command(BaseCommand):
@@ -29,6 +29,7 @@ class Command(BaseCommand):
         try:
             with override_settings(DEBUG=False, ALLOWED_HOSTS=["testserver"]):
                 results = [] if exports_only else endpoints.measure(runs, log=self.stderr.write)
+                results += [] if exports_only else [article_list.measure(runs)]
                 export_results = exports.export_figures()
                 imported = []
                 if imports and not exports_only:
