@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 
-from annotations import layers
+from annotations import codebooks
 from annotations.benchmarks import load
 from annotations.benchmarks.corpus import synthetic_text
 from annotations.models import Annotation
@@ -54,7 +54,7 @@ class Command(BaseCommand):
         run_id = secrets.token_hex(3)
         annotators = self.make_annotators(options["users"], run_id)
         articles = self.make_articles(options["articles"], options["article_chars"], run_id)
-        labels = [label.pk for label in layers.codebook_labels(articles[0].pk)]
+        labels = [label.pk for label in codebooks.article_labels(articles[0].pk)]
         self.stderr.write(
             f"{len(annotators)} annotators × {options['seconds']:g} s on {options['url']} "
             f"({len(articles)} articles of {options['article_chars']:,} characters)"
