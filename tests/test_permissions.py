@@ -63,6 +63,7 @@ EXPECTED = {
     "annotations:tags-import": ("GET", None, {}, everyone(200)),
     "annotations:article-export": ("GET", "article", {"format": "csv"}, everyone(200)),
     "annotations:export": ("GET", None, {"format": "csv"}, everyone(200)),
+    "annotations:suggestions-retry": ("POST", "article", {}, everyone(302)),
     "annotations:suggestion-accept": ("POST", "suggestion", {}, everyone(201)),
     "annotations:suggestion-dismiss": ("POST", "suggestion", {}, everyone(200)),
     "login": ("GET", None, {}, {"anonymous": 200, "alice": 200, "bob": 200, "staff": 200}),
