@@ -158,7 +158,7 @@ STATIC_ROOT = Path(os.getenv("STATIC_ROOT", BASE_DIR / "staticfiles"))
 # WhiteNoise, with a year's caching. Development and the test suite keep the plain storage,
 # which reads the source files where they are: the manifest storage refuses any file not
 # collected first, and a stale manifest would hide an edited file. The gunicorn test
-# (tests/deploy/) runs collectstatic and the manifest storage for real.
+# (tests/browser/test_deploy.py) runs collectstatic and the manifest storage for real.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
