@@ -172,7 +172,7 @@ async function create(labelId) {
     return;
   }
   if (!result.ok) {
-    showState("failed", `Not saved: ${result.body || `error ${result.status}`}`);
+    showState("failed", `Not saved: ${failureMessage(result)}`);
     return;
   }
   swapFragments(result.body);
