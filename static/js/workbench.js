@@ -398,9 +398,11 @@ class SaveQueue {
   // An editor for this tag was swapped in. A fresh one shows what the server has, unless
   // a save of it failed: then the unsaved values go back into it, still marked unsaved.
   adopt(form, version, { fresh }) {
-    this.version = Math.max(this.version, version);
+    const held = this.values && (this.state === "failed" || this.state === "conflict");
+    // Unsaved values keep the version they were made on: a retry must not overwrite.
+    if (!held) this.version = Math.max(this.version, version);
     if (!fresh || this.busy()) return; // the same form, or one whose saves are under way
-    if (this.values && (this.state === "failed" || this.state === "conflict")) {
+    if (held) {
       refill(form, this.values);
       this.state = "failed";
       this.wanted = false;
@@ -509,6 +511,7 @@ class SaveQueue {
   }
 
   conflict(html) {
+    this.message = "this tag was changed in another tab or window; Retry to compare.";
     this.state = "conflict";
     this.wanted = this.values !== null;
     const slot = editorOf(this.id)?.querySelector("[data-conflict-slot]");
