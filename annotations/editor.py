@@ -45,3 +45,36 @@ def framing_voice(tag: Annotation) -> voice.Voice:
         claims=claims,
         quotes=voice.quotations(tag.article.text, tag.start, tag.end),
     )
+
+
+CONFLICT_MESSAGES = {
+    "update": "Not saved: this tag was changed in another tab or window since you opened it.",
+    "delete": "Not deleted: this tag was changed in another tab or window since you opened it.",
+    "restore": "Not restored: this tag was changed in another tab or window since it was "
+    "deleted here.",
+}
+
+
+def conflict_context(tag: Annotation, action: str) -> dict:
+    """What the 409 answer shows: why nothing was saved, and the values stored now."""
+    return {
+        "tag": tag,
+        "action": action,
+        "message": CONFLICT_MESSAGES[action],
+        "stored": stored_values(tag),
+    }
+
+
+def stored_values(tag: Annotation) -> list[tuple[str, str]]:
+    """The tag's attribute values as the editor would show them, in the schema's order."""
+    names = [item["name"] for item in tag.label.attribute_schema]
+    names += sorted(set(tag.attributes) - set(names))
+    shown = []
+    for name in names:
+        value = tag.attributes.get(name)
+        if isinstance(value, bool):
+            value = "yes" if value else "no"
+        elif isinstance(value, list):
+            value = ", ".join(map(str, value))
+        shown.append((name, "" if value is None else str(value)))
+    return shown

@@ -104,6 +104,9 @@ class Annotation(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     # Deleting keeps the row (and its links) so the delete can be undone.
     deleted_at = models.DateTimeField(null=True, blank=True)
+    # One more on every change of label, attributes, note or deleted state: each edit says
+    # which version it was made on, and a stale one is refused (a conflict, not an overwrite).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = AnnotationQuerySet.as_manager()
 

@@ -6,6 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from annotations import schema, spans, suggest
@@ -24,6 +25,37 @@ from newsdesk.models import Article
 
 class AnnotationError(ValueError):
     """A refused change; the message is meant for the user."""
+
+
+class Conflict(AnnotationError):
+    """The tag changed since the version the edit was made on: nothing was saved.
+
+    ``annotation`` holds the stored values, read again, for the user to compare.
+    """
+
+    def __init__(self, annotation: Annotation):
+        super().__init__("This tag was changed in another tab or window since you opened it.")
+        self.annotation = annotation
+
+
+def _write(annotation: Annotation, version: int | None, *, live: bool, **values) -> None:
+    """Store ``values`` only if the tag is still at ``version`` (by default the version it
+    was read at) and live (or deleted): one conditional UPDATE, so two writers racing on
+    one version cannot both win. The loser gets a ``Conflict`` with the stored values."""
+    expected = annotation.version if version is None else version
+    now = timezone.now()
+    changed = 0
+    if expected == annotation.version:
+        changed = Annotation.objects.filter(
+            pk=annotation.pk, version=expected, deleted_at__isnull=live
+        ).update(**values, updated_at=now, version=F("version") + 1)
+    if not changed:
+        annotation.refresh_from_db()
+        raise Conflict(annotation)
+    for name, value in values.items():
+        setattr(annotation, name, value)
+    annotation.updated_at = now
+    annotation.version = expected + 1
 
 
 def annotation_create(
@@ -100,9 +132,16 @@ def annotation_update(
     label: Label | None = None,
     attributes: dict[str, Any] | None = None,
     note: str | None = None,
+    version: int | None = None,
 ) -> Annotation:
-    """Change a tag's label, attributes or note; values no longer in the schema are refused."""
-    fields = ["updated_at"]
+    """Change a tag's label, attributes or note; values no longer in the schema are refused.
+
+    ``version`` is the version the edit was made on: if the tag changed since, nothing is
+    saved and ``Conflict`` carries the stored values.
+    """
+    if version is not None and version != annotation.version:
+        raise Conflict(annotation)
+    values: dict[str, Any] = {}
     new_label = label or annotation.label
     relabel = label is not None and label.pk != annotation.label_id
     if relabel:
@@ -114,44 +153,46 @@ def annotation_update(
             attributes = {k: v for k, v in annotation.attributes.items() if k in known}
     if attributes is not None:
         try:
-            cleaned = schema.clean(
+            values["attributes"] = schema.clean(
                 new_label.attribute_schema,
                 attributes,
                 previous=None if relabel else annotation.attributes,
             )
         except schema.SchemaError as exc:
             raise AnnotationError(str(exc)) from None
-        annotation.attributes = cleaned
-        fields.append("attributes")
     if relabel:
-        annotation.label = label
-        fields.append("label")
+        values["label"] = label
     if note is not None:
-        annotation.note = note.strip()
-        fields.append("note")
+        values["note"] = note.strip()
     try:
         with _no_twin(new_label, annotation.quote), transaction.atomic():
-            annotation.save(update_fields=fields)
-            if "label" in fields:
+            _write(annotation, version, live=True, **values)
+            if relabel:
                 _drop_relations_that_no_longer_fit(annotation)
+    except Conflict:
+        raise
     except AnnotationError:
         annotation.refresh_from_db()
         raise
     return annotation
 
 
-def annotation_delete(*, annotation: Annotation) -> Annotation:
-    """Delete a tag, keeping the row so that ``annotation_restore`` can undo it."""
-    annotation.deleted_at = timezone.now()
-    annotation.save(update_fields=["deleted_at", "updated_at"])
+def annotation_delete(*, annotation: Annotation, version: int | None = None) -> Annotation:
+    """Delete a tag, keeping the row so that ``annotation_restore`` can undo it.
+
+    A tag changed since ``version`` is not deleted: ``Conflict``.
+    """
+    _write(annotation, version, live=True, deleted_at=timezone.now())
     return annotation
 
 
-def annotation_restore(*, annotation: Annotation) -> Annotation:
-    annotation.deleted_at = None
+def annotation_restore(*, annotation: Annotation, version: int | None = None) -> Annotation:
+    """Undo a delete, unless the tag changed since ``version`` (``Conflict``)."""
     try:
         with _no_twin(annotation.label, annotation.quote), transaction.atomic():
-            annotation.save(update_fields=["deleted_at", "updated_at"])
+            _write(annotation, version, live=False, deleted_at=None)
+    except Conflict:
+        raise
     except AnnotationError:
         annotation.refresh_from_db()
         raise

@@ -151,9 +151,28 @@ def annotation_create(request: HttpRequest, article_pk: int) -> HttpResponse:
     return _answer(request, tag, change, status=201, labels=labels)
 
 
+def _version(request: HttpRequest) -> tuple[int | None, HttpResponse | None]:
+    """The version an edit was made on (None when not sent), or the answer refusing it."""
+    if "version" not in request.POST:
+        return None, None
+    version = _int(request.POST["version"])
+    if version is None:
+        return None, _refused("The page sent no valid version of this tag; reload it.", 400)
+    return version, None
+
+
+def _conflict(request: HttpRequest, conflict: services.Conflict, action: str) -> HttpResponse:
+    """409: the tag changed meanwhile; the stored values, with a reload and an overwrite."""
+    context = editor.conflict_context(conflict.annotation, action)
+    return TemplateResponse(request, PAGE + "#conflict", context, status=409)
+
+
 @require_POST
 def annotation_update(request: HttpRequest, pk: int) -> HttpResponse:
     tag = access.tag_for_change(request.user, pk)
+    version, refusal = _version(request)
+    if refusal:
+        return refusal
     before = changes.state_of(tag)
     label = None
     if label_pk := request.POST.get("label"):
@@ -167,7 +186,11 @@ def annotation_update(request: HttpRequest, pk: int) -> HttpResponse:
         attributes = attributes_from_post((label or tag.label).attribute_schema, request.POST)
     note = request.POST.get("note")
     try:
-        services.annotation_update(annotation=tag, label=label, attributes=attributes, note=note)
+        services.annotation_update(
+            annotation=tag, label=label, attributes=attributes, note=note, version=version
+        )
+    except services.Conflict as conflict:
+        return _conflict(request, conflict, "update")
     except services.AnnotationError as exc:
         return _refused(str(exc))
     return _answer(request, tag, changes.between(tag.pk, before, changes.state_of(tag)))
@@ -176,8 +199,14 @@ def annotation_update(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def annotation_delete(request: HttpRequest, pk: int) -> HttpResponse:
     tag = access.tag_for_change(request.user, pk)
+    version, refusal = _version(request)
+    if refusal:
+        return refusal
     before = changes.state_of(tag)
-    services.annotation_delete(annotation=tag)
+    try:
+        services.annotation_delete(annotation=tag, version=version)
+    except services.Conflict as conflict:
+        return _conflict(request, conflict, "delete")
     after = changes.state_of(tag, links=before.links)
     return _answer(request, tag, changes.between(tag.pk, before, after))
 
@@ -185,8 +214,13 @@ def annotation_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def annotation_restore(request: HttpRequest, pk: int) -> HttpResponse:
     tag = access.deleted_tag_for_change(request.user, pk)
+    version, refusal = _version(request)
+    if refusal:
+        return refusal
     try:
-        services.annotation_restore(annotation=tag)
+        services.annotation_restore(annotation=tag, version=version)
+    except services.Conflict as conflict:
+        return _conflict(request, conflict, "restore")
     except services.AnnotationError as exc:
         return _refused(str(exc))
     after = changes.state_of(tag)
@@ -236,7 +270,8 @@ def _answer(
         tag, change, owner=request.user, labels=labels, closed_suggestions=closed_suggestions
     )
     response = TemplateResponse(request, "annotations/_changes.html", context, status=status)
-    response["HX-Trigger"] = json.dumps({"tag-saved": {"id": tag.pk, "deleted": change.deleted}})
+    saved = {"id": tag.pk, "deleted": change.deleted, "version": tag.version}
+    response["HX-Trigger"] = json.dumps({"tag-saved": saved})
     return response
 
 

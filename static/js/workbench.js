@@ -172,7 +172,7 @@ async function create(labelId) {
     return;
   }
   if (!result.ok) {
-    showState("failed", `Not saved: ${result.body || `error ${result.status}`}`);
+    showState("failed", `Not saved: ${failureMessage(result)}`);
     return;
   }
   swapFragments(result.body);
@@ -209,7 +209,9 @@ function setCurrent(id, { scroll = true } = {}) {
 function openEditor(id) {
   if (readOnly()) return;
   const url = article().dataset.tagUrl.replace(/\/0\/$/, `/${id}/`);
-  window.htmx.ajax("GET", url, { target: "#tag-editor", swap: "innerHTML" });
+  // After the tag's own pending saves, so that the editor shows what they stored.
+  const saved = queues.get(String(id))?.idle() ?? Promise.resolve();
+  saved.then(() => window.htmx.ajax("GET", url, { target: "#tag-editor", swap: "innerHTML" }));
 }
 
 function chooseAmong(ids, rect) {
@@ -341,35 +343,358 @@ document.addEventListener("change", (event) => {
   if (form) form.requestSubmit();
 });
 
-// Editor saves show their state inline; a failed save keeps what was typed and offers a retry.
-document.addEventListener("htmx:beforeRequest", (event) => {
-  const state = event.detail.elt.closest?.("form[data-autosave]")?.querySelector("[data-save-state]");
-  if (state) {
-    state.textContent = "Saving…";
-    state.className = "save-state state-saving";
+// Editor saves: one queue per tag. Saves of a tag go out one at a time, in order; changes
+// made meanwhile are coalesced into the next save (the latest values), so the last value
+// wins. Each save sends the version of the tag it was made on, and a stale one comes back
+// 409 with the stored values (reload or overwrite). The editor's fields are never
+// re-swapped while a change is waiting or on its way: only the text, rows and counters
+// are. "Saved" means the server confirmed the values now in the form.
+const TYPING_DELAY_MS = 800;
+const queues = new Map(); // tag id → SaveQueue
+
+function formValues(form) {
+  const values = new FormData(form);
+  values.delete("version");
+  return values;
+}
+
+function serialise(values) {
+  const keys = [...new Set(values.keys())].sort();
+  return JSON.stringify(keys.map((key) => [key, values.getAll(key)]));
+}
+
+function failureMessage(result) {
+  if (!result) return "the server could not be reached.";
+  const type = result.response?.headers.get("Content-Type") || "";
+  if (type.startsWith("text/plain") && result.body) return result.body;
+  if (result.status === 404) return "this tag no longer exists (deleted in another tab or window?).";
+  if (result.status === 403) return "your session has expired; reload the page and log in.";
+  if (result.status === 503) return "the server is unavailable; retry in a moment.";
+  return `the server answered with error ${result.status}.`;
+}
+
+function editorOf(id) {
+  return document.querySelector(`#tag-editor [data-editor-for="${CSS.escape(id)}"]`);
+}
+
+class SaveQueue {
+  constructor(id, url, version) {
+    this.id = id;
+    this.url = url;
+    this.version = version;
+    this.values = null; // the latest values, not yet confirmed
+    this.confirmed = ""; // serialised values the server last confirmed
+    this.sending = false;
+    this.wanted = false; // values changed since the last save went out
+    this.timer = null;
+    this.state = "idle"; // idle | saving | saved | failed | conflict
+    this.waiters = [];
+  }
+
+  form() {
+    return editorOf(this.id)?.querySelector("form[data-autosave]") ?? null;
+  }
+
+  // An editor for this tag was swapped in. A fresh one shows what the server has, unless
+  // a save of it failed: then the unsaved values go back into it, still marked unsaved.
+  adopt(form, version, { fresh }) {
+    const held = this.values && (this.state === "failed" || this.state === "conflict");
+    // Unsaved values keep the version they were made on: a retry must not overwrite.
+    if (!held) this.version = Math.max(this.version, version);
+    if (!fresh || this.busy()) return; // the same form, or one whose saves are under way
+    if (held) {
+      refill(form, this.values);
+      this.state = "failed";
+      this.wanted = false;
+      this.show("failed", this.message);
+      return;
+    }
+    this.confirmed = serialise(formValues(form));
+    this.values = null;
+    this.wanted = false;
+    this.state = "idle";
+  }
+
+  // "Reload the tag": the user drops their values for the stored ones.
+  discard() {
+    this.values = null;
+    this.wanted = false;
+    this.state = "idle";
+  }
+
+  // A change is waiting or on its way (not one held back by a failure or a conflict).
+  busy() {
+    const held = this.state === "conflict" || this.state === "failed";
+    return this.sending || this.timer !== null || (this.wanted && !held);
+  }
+
+  change(form, { typing = false } = {}) {
+    this.values = formValues(form);
+    this.wanted = true;
+    clearTimeout(this.timer);
+    this.timer = null;
+    if (this.state === "conflict") return; // waits for reload or overwrite
+    this.state = "saving";
+    this.show("saving");
+    if (typing) this.timer = setTimeout(() => this.pump(), TYPING_DELAY_MS);
+    else this.pump();
+  }
+
+  flush() {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+      this.pump();
+    }
+  }
+
+  retry() {
+    const form = this.form();
+    if (form) this.values = formValues(form);
+    if (!this.values) return;
+    this.state = "saving";
+    this.wanted = true;
+    this.pump();
+  }
+
+  overwrite(version) {
+    this.version = version;
+    this.state = "saving";
+    this.retry();
+  }
+
+  idle() {
+    return this.busy() ? new Promise((resolve) => this.waiters.push(resolve)) : Promise.resolve();
+  }
+
+  async pump() {
+    if (this.sending || !this.wanted || this.timer || this.state === "conflict") return;
+    this.wanted = false;
+    const sent = this.values;
+    const body = new URLSearchParams(sent);
+    body.set("version", String(this.version));
+    this.sending = true;
+    this.show("saving");
+    let result = null;
+    try {
+      result = await post(this.url, body);
+    } catch {
+      result = null;
+    }
+    this.sending = false;
+    if (result?.ok) this.confirm(result, sent);
+    else if (result?.status === 409) this.conflict(result.body);
+    else this.fail(failureMessage(result));
+    if (this.wanted && this.state !== "conflict" && this.state !== "failed") {
+      this.pump();
+    } else if (!this.busy()) {
+      for (const resolve of this.waiters.splice(0)) resolve();
+    }
+  }
+
+  confirm(result, sent) {
+    const saved = JSON.parse(result.response.headers.get("HX-Trigger") || "{}")["tag-saved"];
+    if (saved?.version) this.version = saved.version;
+    this.confirmed = serialise(sent);
+    const form = this.form();
+    const relabelled = form && sent.get("label") !== form.dataset.label;
+    if (relabelled && !this.busy()) {
+      // Another label has other attributes: this editor is out of date, take the new one.
+      swapFragments(result.body);
+    } else {
+      window.htmx.swap("#tag-editor", result.body, { swapStyle: "none", swapDelay: 0, settleDelay: 0 });
+    }
+    this.markVersion();
+    this.state = this.busy() ? "saving" : "saved";
+    this.show(this.state);
+    refreshSummary();
+  }
+
+  conflict(html) {
+    this.message = "this tag was changed in another tab or window; Retry to compare.";
+    this.state = "conflict";
+    this.wanted = this.values !== null;
+    const slot = editorOf(this.id)?.querySelector("[data-conflict-slot]");
+    if (slot) {
+      window.htmx.swap(slot, html, { swapStyle: "innerHTML", swapDelay: 0, settleDelay: 0 });
+    } else {
+      notify("A change was not saved: that tag was changed in another tab or window. Open it to compare.");
+    }
+    this.show("conflict");
+  }
+
+  fail(message) {
+    this.message = message;
+    this.state = "failed";
+    this.wanted = false;
+    this.show("failed", message);
+  }
+
+  markVersion() {
+    const editor = editorOf(this.id);
+    if (!editor) return;
+    editor.dataset.version = String(this.version);
+    for (const input of editor.querySelectorAll("[data-version-input]")) input.value = this.version;
+  }
+
+  // The state next to the fields: the form's line, and a failure by each unsaved field.
+  show(state, message = "") {
+    const form = this.form();
+    if (!form) return;
+    const line = form.querySelector("[data-save-state]");
+    for (const old of form.querySelectorAll("[data-field-state]")) old.remove();
+    line.className = `save-state state-${state}`;
+    line.setAttribute("role", state === "failed" || state === "conflict" ? "alert" : "status");
+    line.textContent = {
+      idle: "",
+      saving: "Saving…",
+      saved: "Saved",
+      conflict: "Not saved: changed in another tab or window (see above).",
+      failed: `Not saved: ${message}`,
+    }[state];
+    if (state === "failed") {
+      line.append(" ", button("Retry", () => this.retry()));
+      for (const field of this.unsavedFields(form)) {
+        const note = document.createElement("p");
+        note.className = "field-state state-failed";
+        note.dataset.fieldState = "";
+        note.textContent = "Not saved ";
+        note.append(button("Retry", () => this.retry()));
+        field.append(note);
+      }
+    }
+  }
+
+  unsavedFields(form) {
+    const confirmed = new Map(JSON.parse(this.confirmed || "[]"));
+    const now = formValues(form);
+    const fields = new Set();
+    for (const name of new Set([...now.keys(), ...confirmed.keys()])) {
+      if (JSON.stringify(now.getAll(name)) === JSON.stringify(confirmed.get(name) ?? [])) continue;
+      const input = form.querySelector(`[name="${CSS.escape(name)}"]:not([type=hidden])`);
+      const field = input?.closest(".field, fieldset");
+      if (field) fields.add(field);
+    }
+    return fields;
+  }
+}
+
+function queueFor(form) {
+  const id = form.dataset.tag;
+  let queue = queues.get(id);
+  if (!queue) {
+    const version = Number(form.closest("[data-version]")?.dataset.version || 0);
+    queue = new SaveQueue(id, form.action, version);
+    queue.adopt(form, version, { fresh: true });
+    queues.set(id, queue);
+  }
+  return queue;
+}
+
+function refill(form, values) {
+  for (const element of form.elements) {
+    if (!element.name || element.type === "hidden") continue;
+    const wanted = values.getAll(element.name);
+    if (element.type === "checkbox" || element.type === "radio") {
+      element.checked = wanted.includes(element.value);
+    } else if (wanted.length) {
+      element.value = wanted[0];
+    }
+  }
+}
+
+function flushAll() {
+  for (const queue of queues.values()) queue.flush();
+}
+
+function notify(message) {
+  const notice = document.getElementById("notice");
+  if (notice) {
+    notice.textContent = message;
+    notice.hidden = false;
+  }
+}
+
+// A new editor in the sidebar: remember the values and version it shows.
+document.addEventListener("htmx:afterSwap", () => {
+  const editor = document.querySelector("#tag-editor [data-editor-for]");
+  const form = editor?.querySelector("form[data-autosave]");
+  if (!form) return;
+  const fresh = form.dataset.label === undefined;
+  // The label the fields were drawn for: a save of another one brings a new editor.
+  if (fresh) form.dataset.label = new FormData(form).get("label") ?? "";
+  queueFor(form).adopt(form, Number(editor.dataset.version), { fresh });
+});
+
+document.addEventListener("change", (event) => {
+  const form = event.target.closest?.("form[data-autosave]");
+  if (form) queueFor(form).change(form);
+});
+document.addEventListener("input", (event) => {
+  const form = event.target.closest?.("form[data-autosave]");
+  if (form && event.target.matches("textarea, input[type=text]")) {
+    queueFor(form).change(form, { typing: true });
+  }
+});
+document.addEventListener("submit", (event) => {
+  const form = event.target.closest?.("form[data-autosave]");
+  if (!form) return;
+  event.preventDefault();
+  queueFor(form).change(form);
+});
+document.addEventListener("click", (event) => {
+  const reload = event.target.closest?.("[data-conflict-reload]");
+  if (reload) queues.get(reload.closest("[data-conflict-for]").dataset.conflictFor)?.discard();
+  const overwrite = event.target.closest?.("[data-conflict-overwrite]");
+  if (!overwrite) return;
+  const conflict = overwrite.closest("[data-conflict-for]");
+  const queue = queues.get(conflict.dataset.conflictFor);
+  conflict.remove();
+  queue?.overwrite(Number(conflict.dataset.version));
+});
+
+// Deleting, linking, reloading a tag wait until its own changes are saved, so that they go
+// out with its latest version and an answer never replaces fields about to be saved.
+document.addEventListener("htmx:confirm", (event) => {
+  const id = event.detail.elt.closest?.("[data-editor-for]")?.dataset.editorFor;
+  const queue = id && queues.get(id);
+  if (!queue?.busy()) return;
+  event.preventDefault();
+  queue.flush();
+  queue.idle().then(() => {
+    queue.markVersion();
+    event.detail.issueRequest(true);
+  });
+});
+
+// A stale delete or restore answers 409 with the stored values: show them in the editor.
+document.addEventListener("htmx:beforeSwap", (event) => {
+  if (event.detail.xhr?.status === 409) {
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
   }
 });
 document.addEventListener("htmx:afterRequest", (event) => {
-  if (event.detail.successful) return;
-  const elt = event.detail.elt;
-  const message = event.detail.xhr?.responseText || "the server could not be reached";
-  const form = elt.closest?.("form[data-autosave]");
-  const state = form?.querySelector("[data-save-state]");
-  if (state) {
-    state.className = "save-state state-failed";
-    state.textContent = `Not saved: ${message} `;
-    state.append(button("Retry", () => window.htmx.trigger(form, "change")));
-  } else {
-    const notice = document.getElementById("notice");
-    if (notice) {
-      notice.textContent = message;
-      notice.hidden = false;
-    }
-  }
+  const xhr = event.detail.xhr;
+  if (event.detail.successful || xhr?.status === 409) return;
+  const type = xhr?.getResponseHeader("Content-Type") || "";
+  notify(
+    type.startsWith("text/plain") && xhr.responseText
+      ? xhr.responseText
+      : `Not done: ${failureMessage(xhr?.status ? { status: xhr.status } : null)}`,
+  );
 });
 document.addEventListener("htmx:afterSettle", () => {
   const notice = document.getElementById("notice");
   if (notice && !notice.hidden) notice.hidden = true;
+});
+
+// Leaving with a change not yet saved: send it now and ask before going.
+window.addEventListener("beforeunload", (event) => {
+  flushAll();
+  if ([...queues.values()].some((q) => q.busy() || q.state === "failed" || q.state === "conflict")) {
+    event.preventDefault();
+  }
 });
 
 function focusSuggestion(ids) {

@@ -63,7 +63,7 @@ def test_it_updates_attributes_and_the_note(alice_client, source_tag):
     assert source_tag.attributes == {"identification": "anonymous"}
     assert source_tag.note == "senior official"
     content = response.content.decode()
-    assert changes(response) == {"id": source_tag.pk, "deleted": False}
+    assert changes(response) == {"id": source_tag.pk, "deleted": False, "version": 2}
     assert oob_row(source_tag.pk, "source") in content
     assert '<option value="anonymous" selected>anonymous</option>' in content
     assert 'hx-swap-oob="delete"' not in content
@@ -202,7 +202,7 @@ def test_it_deletes_a_tag_softly_and_offers_undo(alice_client, alice, link, clai
     assert Relation.objects.filter(pk=link.pk).exists()  # kept for the undo
 
     content = response.content.decode()
-    assert changes(response) == {"id": source_tag.pk, "deleted": True}
+    assert changes(response) == {"id": source_tag.pk, "deleted": True, "version": 2}
     assert f'<li id="tag-row-{source_tag.pk}" hx-swap-oob="delete"></li>' in content
     assert url("annotation-restore", source_tag.pk) in content
     assert f"Deleted Source “{SOURCE_QUOTE[:39]}…”." in content
@@ -230,7 +230,7 @@ def test_it_restores_a_deleted_tag_with_its_links(alice_client, alice, link, cla
         (link.pk, claim_tag.pk, source_tag.pk)
     ]
     content = response.content.decode()
-    assert changes(response) == {"id": source_tag.pk, "deleted": False}
+    assert changes(response) == {"id": source_tag.pk, "deleted": False, "version": 3}
     assert '<div hx-swap-oob="beforeend:#tag-list-source">' in content
     assert f'data-tags="{source_tag.pk}"' in content
     assert '<span class="count" id="count-cat-source" hx-swap-oob="true">1<' in content

@@ -34,7 +34,7 @@ def test_it_links_a_claim_to_its_source(alice_client, claim_tag, source_tag):
         Relation.Type.ATTRIBUTED_TO,
     )
     content = response.content.decode()
-    assert changes(response) == {"id": claim_tag.pk, "deleted": False}
+    assert changes(response) == {"id": claim_tag.pk, "deleted": False, "version": 1}
     assert oob_row(claim_tag.pk, "claim") in content
     assert oob_row(source_tag.pk, "source") in content
     assert url("relation-delete", relation.pk) in content
