@@ -51,15 +51,16 @@ class Site:
             "NEWSDESK_WORKER_HEARTBEAT_SECONDS": "1",
             "NEWSDESK_WORKER_STALE_SECONDS": "3",
             "MEDIA_ROOT": str(workdir / "media"),
+            "STATIC_ROOT": str(workdir / "static"),
             "PYTHONUNBUFFERED": "1",
         }
         self.processes: list[subprocess.Popen] = []
 
-    def manage(self, *args: str, timeout: float = 120) -> str:
+    def manage(self, *args: str, timeout: float = 120, env: dict | None = None) -> str:
         done = subprocess.run(
             [sys.executable, "manage.py", *args],
             cwd=ROOT,
-            env=self.env,
+            env={**self.env, **(env or {})},
             capture_output=True,
             text=True,
             timeout=timeout,

@@ -65,15 +65,25 @@ def test_it_keeps_the_worker_and_answers_503_through_a_postgres_outage(postgres,
     site = postgres_site
     site.shell(CREATE_USER)
     port = free_port()
+    production = {
+        "DEBUG": "False",
+        "SECRET_KEY": "x" * 60,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "False",
+        "DATABASE_CONN_MAX_AGE": "60",
+        "SESSION_COOKIE_SECURE": "False",
+        "CSRF_COOKIE_SECURE": "False",
+    }
+    # DEBUG off serves the collected, hashed static files (WhiteNoise), as in production.
+    site.manage("collectstatic", "--noinput", env=production)
     web = site.start(
         "runserver", "--noreload", f"127.0.0.1:{port}",
-        env={"DEBUG": "False", "SECRET_KEY": "x" * 60, "ALLOWED_HOSTS": "127.0.0.1",
-             "SECURE_SSL_REDIRECT": "False", "DATABASE_CONN_MAX_AGE": "60"},
+        env=production,
         name="web",
     )  # fmt: skip
     worker = site.worker()
     browser = Browser(f"http://127.0.0.1:{port}")
-    wait_for(lambda: browser.request("/accounts/login/")[0] == 200, timeout=30, what="runserver")
+    wait_for(lambda: browser.request("/accounts/login/")[0] == 200, timeout=90, what="runserver")
     browser.log_in("alice", "alice-password-1")
     wait_for(lambda: "Starting worker" in worker.log_path.read_text(), timeout=30, what="worker")
 
