@@ -18,6 +18,7 @@ __all__ = [
     "is_reviewer",
     "layer_choices",
     "layer_owner",
+    "may_change_codebooks",
     "may_export_for_others",
     "may_import_for_others",
     "relation_for_change",
@@ -83,3 +84,9 @@ def may_export_for_others(user) -> bool:
 def may_import_for_others(user) -> bool:
     """Imports give tags to the users a file names only when a reviewer imports them."""
     return is_reviewer(user)
+
+
+def may_change_codebooks(user) -> bool:
+    """Codebooks are shared by everyone: only staff add labels to one or choose which one
+    an article is coded under (in the admin, or by an import)."""
+    return bool(user.is_staff)
