@@ -49,6 +49,7 @@ def annotation_create(
         spans.check(text, start, end, quote)
         start, end = spans.snap(text, start, end, words=snap_to_words)
         values = schema.clean(label.attribute_schema, attributes or {})
+        note = schema.clean_note(note)
     except (spans.SpanError, schema.SchemaError) as exc:
         raise AnnotationError(str(exc)) from None
     tag = annotation_on_text(
@@ -58,7 +59,7 @@ def annotation_create(
         start=start,
         end=end,
         attributes=values,
-        note=note.strip(),
+        note=note,
         origin=origin,
     )
     with _no_twin(label, tag.quote), transaction.atomic():
@@ -102,6 +103,11 @@ def annotation_update(
     note: str | None = None,
 ) -> Annotation:
     """Change a tag's label, attributes or note; values no longer in the schema are refused."""
+    if note is not None:
+        try:
+            note = schema.clean_note(note)
+        except schema.SchemaError as exc:
+            raise AnnotationError(str(exc)) from None
     fields = ["updated_at"]
     new_label = label or annotation.label
     relabel = label is not None and label.pk != annotation.label_id
@@ -127,7 +133,7 @@ def annotation_update(
         annotation.label = label
         fields.append("label")
     if note is not None:
-        annotation.note = note.strip()
+        annotation.note = note
         fields.append("note")
     try:
         with _no_twin(new_label, annotation.quote), transaction.atomic():

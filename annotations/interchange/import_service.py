@@ -283,6 +283,10 @@ class _Import:
             start, end = self._place(span, text)
             owner = self._owner(span, document)
             values = self._values(span, label)
+            try:
+                note = schema.clean_note(span.note)
+            except schema.SchemaError as exc:
+                raise self.fail(str(exc), span) from None
             key = (owner.pk, label.pk, start, end)
             if key in existing:
                 self.summary.twins_skipped += 1
@@ -295,7 +299,7 @@ class _Import:
                 start=start,
                 end=end,
                 attributes=values,
-                note=span.note.strip(),
+                note=note,
                 origin=Annotation.Origin.IMPORTED,
             )
             existing[key] = by_key[span.key] = tag
