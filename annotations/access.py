@@ -24,6 +24,7 @@ __all__ = [
     "relation_for_change",
     "suggestion_for",
     "tag_for_change",
+    "tag_for_reading",
 ]
 
 
@@ -32,6 +33,13 @@ def tag_for_change(user, pk: int) -> Annotation:
     return get_object_or_404(
         Annotation.objects.for_user(user).select_related("label", "article"), pk=pk
     )
+
+
+def tag_for_reading(user, pk: int) -> Annotation:
+    """A live tag the user may open in the editor: their own, or for a reviewer anyone's
+    (shown read-only; changing it still goes through tag_for_change), or a 404."""
+    tags = Annotation.objects.live() if is_reviewer(user) else Annotation.objects.for_user(user)
+    return get_object_or_404(tags.select_related("label", "article", "owner"), pk=pk)
 
 
 def deleted_tag_for_change(user, pk: int) -> Annotation:
