@@ -118,6 +118,23 @@ class LabelAdmin(admin.ModelAdmin):
         )
 
 
+class ArticleTitleOnly:
+    """A changelist showing each row's article by title: the article's text is never read
+    (it can be megabytes, and the list shows a title)."""
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("article").defer("article__text")
+
+
+class ArticleFilter(admin.RelatedFieldListFilter):
+    """Filter by article, offering the articles by title without loading their text."""
+
+    def field_choices(self, field, request, model_admin):
+        ordering = self.field_admin_ordering(field, request, model_admin) or ["title"]
+        articles = field.related_model.objects.only("pk", "title").order_by(*ordering)
+        return [(article.pk, str(article)) for article in articles]
+
+
 class CategoryFilter(admin.SimpleListFilter):
     title = "category"
     parameter_name = "category"
@@ -217,7 +234,7 @@ def _export_tags_action(fmt: str):
 
 
 @admin.register(Annotation)
-class AnnotationAdmin(admin.ModelAdmin):
+class AnnotationAdmin(ArticleTitleOnly, admin.ModelAdmin):
     form = AnnotationForm
     list_display = [
         "quote_short",
@@ -236,7 +253,7 @@ class AnnotationAdmin(admin.ModelAdmin):
         AttributeFilter,
         "origin",
         DeletedFilter,
-        "article",
+        ("article", ArticleFilter),
     ]
     list_select_related = ["label", "owner", "article"]
     search_fields = ["quote", "note", "article__title"]
@@ -290,7 +307,7 @@ class ArticleCodebookForm(forms.ModelForm):
 
 
 @admin.register(ArticleCodebook)
-class ArticleCodebookAdmin(admin.ModelAdmin):
+class ArticleCodebookAdmin(ArticleTitleOnly, admin.ModelAdmin):
     """Which codebook an article is coded under; articles not listed use the default."""
 
     form = ArticleCodebookForm
@@ -310,7 +327,7 @@ class FramingTermAdmin(admin.ModelAdmin):
 
 
 @admin.register(Suggestion)
-class SuggestionAdmin(admin.ModelAdmin):
+class SuggestionAdmin(ArticleTitleOnly, admin.ModelAdmin):
     """What the suggesters proposed; accepting and dismissing happen on the workbench."""
 
     list_display = ["quote", "category", "article", "reason", "created_at"]

@@ -32,6 +32,10 @@ class ArticleAdmin(admin.ModelAdmin):
     inlines = [EntityMentionInline]
     actions = ["rerun_entities"]
 
+    def get_queryset(self, request):
+        # Lists and counts never read the text; the change page loads it on its own.
+        return super().get_queryset(request).defer("text")
+
     def get_readonly_fields(self, request, obj=None):
         # The text is what every offset counts against: fixed once the article exists.
         return [*self.readonly_fields, "text"] if obj else self.readonly_fields
@@ -82,6 +86,9 @@ class EntityMentionAdmin(admin.ModelAdmin):
     search_fields = ["text", "article__title"]
     raw_id_fields = ["article", "entity"]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("article").defer("article__text")
+
 
 class ImportItemInline(admin.TabularInline):
     model = ImportItem
@@ -94,7 +101,12 @@ class ImportItemInline(admin.TabularInline):
         return False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).defer("payload").select_related("article")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("article")
+            .defer("payload", "article__text")
+        )
 
 
 @admin.register(ImportBatch)

@@ -38,6 +38,19 @@ _places: dict[str, list[str]] = defaultdict(list)
 _article_open_url: list[Callable[[Any], str]] = []
 
 
+# URLconf modules other apps serve under the site root, included by newsdesk/urls.py.
+_url_modules: list[str] = []
+
+
+def add_urls(module: str) -> None:
+    if module not in _url_modules:
+        _url_modules.append(module)
+
+
+def url_modules() -> list[str]:
+    return list(_url_modules)
+
+
 def add_template(place: str, template_name: str) -> None:
     if template_name not in _places[place]:
         _places[place].append(template_name)

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from newsdesk import views
+from newsdesk import extensions, views
 
 newsroom_patterns = [
     path("", views.article_list, name="article-list"),
@@ -19,7 +19,8 @@ newsroom_patterns = [
 
 urlpatterns = [
     path("", include((newsroom_patterns, "newsdesk"))),
-    path("", include("annotations.urls")),
+    # The apps that extend the newsroom register their pages (newsdesk.extensions).
+    *(path("", include(module)) for module in extensions.url_modules()),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

@@ -1,8 +1,10 @@
+import json
+
 from django.core.management.base import BaseCommand
 from django.db import connection
 from django.test.utils import override_settings, setup_databases, teardown_databases
 
-from annotations.benchmarks import endpoints, exports
+from annotations.benchmarks import article_list, endpoints, exports, imports
 
 
 class Command(BaseCommand):
@@ -14,28 +16,35 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--runs", type=int, default=30, help="measured runs per figure")
-        parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+        parser.add_argument(
+            "--json", action="store_true", dest="as_json", help="print the figures as JSON"
+        )
         parser.add_argument(
             "--exports-only", action="store_true", help="only the export figures (10k, 100k tags)"
         )
         parser.add_argument(
-            "--imports", type=int, default=1000, help="articles in the bulk-import run (0: skip)"
+            "--imports",
+            type=int,
+            default=1000,
+            dest="import_count",
+            help="articles in the bulk-import run (0: skip)",
         )
 
-    def handle(self, *args, runs: int, json: bool, imports: int, exports_only: bool, **options):
+    def handle(self, *args, runs, as_json, import_count, exports_only, **options):
         # A throwaway test database, but not the test environment: its instrumented
         # template rendering would slow every page down and falsify the figures.
         old_config = setup_databases(verbosity=0, interactive=False)
         try:
             with override_settings(DEBUG=False, ALLOWED_HOSTS=["testserver"]):
                 results = [] if exports_only else endpoints.measure(runs, log=self.stderr.write)
+                results += [] if exports_only else [article_list.measure(runs)]
                 export_results = exports.export_figures()
                 imported = []
-                if imports and not exports_only:
-                    imported = [imports.measure_import(imports)]
+                if import_count and not exports_only:
+                    imported = [imports.measure_import(import_count)]
         finally:
             teardown_databases(old_config, verbosity=0)
-        if json:
+        if as_json:
             self.stdout.write(json.dumps(results + export_results + imported, indent=2))
         else:
             if results:

@@ -91,7 +91,11 @@ class Command(BaseCommand):
 
     def summarise(self, batch) -> None:
         counts = import_batches.import_batch_counts(batch)
-        items = batch.items.defer("payload").select_related("article").order_by("position")
+        items = (
+            batch.items.select_related("article")
+            .defer("payload", "article__text")
+            .order_by("position")
+        )
         duplicates = [i for i in items if i.status == ImportItem.Status.DUPLICATE]
         failed = [i for i in items if i.status == ImportItem.Status.FAILED]
         for item in items:
