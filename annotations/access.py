@@ -18,11 +18,13 @@ __all__ = [
     "is_reviewer",
     "layer_choices",
     "layer_owner",
+    "may_change_codebooks",
     "may_export_for_others",
     "may_import_for_others",
     "relation_for_change",
     "suggestion_for",
     "tag_for_change",
+    "tag_for_reading",
 ]
 
 
@@ -31,6 +33,13 @@ def tag_for_change(user, pk: int) -> Annotation:
     return get_object_or_404(
         Annotation.objects.for_user(user).select_related("label", "article"), pk=pk
     )
+
+
+def tag_for_reading(user, pk: int) -> Annotation:
+    """A live tag the user may open in the editor: their own, or for a reviewer anyone's
+    (shown read-only; changing it still goes through tag_for_change), or a 404."""
+    tags = Annotation.objects.live() if is_reviewer(user) else Annotation.objects.for_user(user)
+    return get_object_or_404(tags.select_related("label", "article", "owner"), pk=pk)
 
 
 def deleted_tag_for_change(user, pk: int) -> Annotation:
@@ -83,3 +92,9 @@ def may_export_for_others(user) -> bool:
 def may_import_for_others(user) -> bool:
     """Imports give tags to the users a file names only when a reviewer imports them."""
     return is_reviewer(user)
+
+
+def may_change_codebooks(user) -> bool:
+    """Codebooks are shared by everyone: only staff add labels to one or choose which one
+    an article is coded under (in the admin, or by an import)."""
+    return bool(user.is_staff)

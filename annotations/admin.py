@@ -198,9 +198,11 @@ class AttributeFilter(admin.SimpleListFilter):
 
 
 class AnnotationForm(forms.ModelForm):
+    # Whose coding a tag is and where it sits are not the admin's to change: moving them
+    # would silently move coding between coders (AnnotationAdmin shows them read-only).
     class Meta:
         model = Annotation
-        fields = ["article", "owner", "label", "attributes", "note", "origin", "deleted_at"]
+        fields = ["label", "attributes", "note", "origin", "deleted_at"]
 
     def clean(self):
         data = super().clean()
@@ -255,8 +257,18 @@ class AnnotationAdmin(ArticleTitleOnly, admin.ModelAdmin):
     ]
     list_select_related = ["label", "owner", "article"]
     search_fields = ["quote", "note", "article__title"]
-    raw_id_fields = ["article", "owner"]
-    readonly_fields = ["start", "end", "quote", "prefix", "suffix", "created_at", "updated_at"]
+    # Every change made here is in the tag's history (Django's LogEntry, naming the fields).
+    readonly_fields = [
+        "owner",
+        "article",
+        "start",
+        "end",
+        "quote",
+        "prefix",
+        "suffix",
+        "created_at",
+        "updated_at",
+    ]
     date_hierarchy = "created_at"
     actions = [_export_tags_action(fmt) for fmt in records.FORMATS]
 

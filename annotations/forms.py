@@ -1,7 +1,7 @@
 from django import forms
 from django.conf import settings
 
-from annotations import codebooks
+from annotations import access, codebooks
 from annotations.models import Category, Codebook
 from newsdesk.forms import MultipleFileField, MultipleFileInput
 from newsdesk.models import Article
@@ -72,9 +72,18 @@ class TagImportForm(forms.Form):
         "article's address, /articles/<number>/.",
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["codebook"].initial = codebooks.default_codebook()
+        if not access.may_change_codebooks(user):
+            # Labels go into a codebook only through staff: an annotator's unknown labels
+            # refuse the file, whatever the request says.
+            del self.fields["create_labels"]
+
+    def clean(self):
+        data = super().clean()
+        data.setdefault("create_labels", "")
+        return data
 
     def clean_files(self):
         files = self.cleaned_data["files"]

@@ -1,8 +1,15 @@
 from django.conf import settings
+from django.core.validators import MaxLengthValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 
+from annotations.schema import NOTE_LIMIT
 from newsdesk.models import Article
+
+# A label's colour as the chip's CSS takes it: #rrggbb, nothing else reaches a style.
+colour_validator = RegexValidator(
+    r"\A#[0-9a-fA-F]{6}\Z", "Enter a colour as # and six hex digits (#rrggbb), e.g. #2f6f4f."
+)
 
 
 class Category(models.TextChoices):
@@ -38,7 +45,9 @@ class Label(models.Model):
     codebook = models.ForeignKey(Codebook, on_delete=models.CASCADE, related_name="labels")
     category = models.CharField(max_length=16, choices=Category)
     name = models.CharField(max_length=100)
-    colour = models.CharField(max_length=7, help_text="#rrggbb, used for the label chip.")
+    colour = models.CharField(
+        max_length=7, validators=[colour_validator], help_text="#rrggbb, used for the label chip."
+    )
     shortcut = models.CharField(
         max_length=1,
         blank=True,
@@ -98,7 +107,7 @@ class Annotation(models.Model):
     prefix = models.CharField(max_length=64, blank=True)
     suffix = models.CharField(max_length=64, blank=True)
     attributes = models.JSONField(default=dict, blank=True)
-    note = models.TextField(blank=True)
+    note = models.TextField(blank=True, validators=[MaxLengthValidator(NOTE_LIMIT)])
     origin = models.CharField(max_length=16, choices=Origin, default=Origin.MANUAL)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -14,6 +14,8 @@ from typing import Any
 
 KINDS = ("choice", "multi", "bool", "text", "entity")
 TEXT_LIMIT = 500
+# A tag's note: room for a paragraph of reasoning, not for pasting the article into it.
+NOTE_LIMIT = 5000
 
 
 class SchemaError(ValueError):
@@ -109,3 +111,14 @@ def clean(
             raise SchemaError(f"{name}: at most {TEXT_LIMIT} characters of text.")
         cleaned[name] = value
     return cleaned
+
+
+def clean_note(note: str) -> str:
+    """A tag's note, stripped, or SchemaError when it is longer than NOTE_LIMIT."""
+    note = note.strip()
+    if len(note) > NOTE_LIMIT:
+        raise SchemaError(
+            f"Note: at most {NOTE_LIMIT:,} characters; this one has {len(note):,}. "
+            "Nothing was saved."
+        )
+    return note

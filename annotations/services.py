@@ -81,6 +81,7 @@ def annotation_create(
         spans.check(text, start, end, quote)
         start, end = spans.snap(text, start, end, words=snap_to_words)
         values = schema.clean(label.attribute_schema, attributes or {})
+        note = schema.clean_note(note)
     except (spans.SpanError, schema.SchemaError) as exc:
         raise AnnotationError(str(exc)) from None
     tag = annotation_on_text(
@@ -90,7 +91,7 @@ def annotation_create(
         start=start,
         end=end,
         attributes=values,
-        note=note.strip(),
+        note=note,
         origin=origin,
     )
     with _no_twin(label, tag.quote), transaction.atomic():
@@ -141,6 +142,11 @@ def annotation_update(
     """
     if version is not None and version != annotation.version:
         raise Conflict(annotation)
+    if note is not None:
+        try:
+            note = schema.clean_note(note)
+        except schema.SchemaError as exc:
+            raise AnnotationError(str(exc)) from None
     values: dict[str, Any] = {}
     new_label = label or annotation.label
     relabel = label is not None and label.pk != annotation.label_id
@@ -163,7 +169,7 @@ def annotation_update(
     if relabel:
         values["label"] = label
     if note is not None:
-        values["note"] = note.strip()
+        values["note"] = note
     try:
         with _no_twin(new_label, annotation.quote), transaction.atomic():
             _write(annotation, version, live=True, **values)

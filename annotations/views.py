@@ -121,9 +121,13 @@ def suggestion_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def annotation_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    tag = access.tag_for_change(request.user, pk)
-    (row,) = rows.rows_with_links(tag.article, request.user, [tag.pk])
+    """The tag editor; a reviewer opening another annotator's tag gets it read-only."""
+    tag = access.tag_for_reading(request.user, pk)
+    read_only = tag.owner_id != request.user.pk
+    (row,) = rows.rows_with_links(tag.article, tag.owner, [tag.pk])
     context = editor.context(tag, row, codebooks.article_labels(tag.article_id))
+    if read_only:
+        context.update(read_only=True, link_choices=[])
     return TemplateResponse(request, PAGE + "#editor", context)
 
 

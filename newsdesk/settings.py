@@ -5,6 +5,7 @@ The defaults run on SQLite straight after install (``DEBUG`` on). Production set
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -63,6 +64,8 @@ INSTALLED_APPS = [
     "newsdesk",
     "django_tasks_db",
     "annotations",
+    # Login lockout; its admin lists the locked accounts (delete an attempt to unlock).
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -78,6 +81,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a refused login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "newsdesk.urls"
@@ -142,6 +147,27 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Login lockout (django-axes): after NEWSDESK_LOGIN_FAILURE_LIMIT failed logins for one
+# account from one address, that account is refused from that address for
+# NEWSDESK_LOGIN_COOLOFF_MINUTES (0: until staff unlock it in the admin). Per account AND
+# address, so many people logging in from one address (an office, a load test on
+# 127.0.0.1) never lock each other out. The axes backend must come first.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = envint("NEWSDESK_LOGIN_FAILURE_LIMIT", "5")
+_LOGIN_COOLOFF_MINUTES = envint("NEWSDESK_LOGIN_COOLOFF_MINUTES", "15")
+AXES_COOLOFF_TIME = timedelta(minutes=_LOGIN_COOLOFF_MINUTES) if _LOGIN_COOLOFF_MINUTES else None
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# No start-up banner in every manage.py command; lockouts are still logged.
+AXES_VERBOSE = False
+# The wait runs from the failure that locked the account: trying again meanwhile does not
+# make it longer, so the time the login page names holds.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "newsdesk.views.login_locked_out"
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "newsdesk:article-list"
 LOGOUT_REDIRECT_URL = "login"

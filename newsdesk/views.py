@@ -2,13 +2,16 @@ from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import urlencode
 
+from axes.helpers import get_client_username, get_cool_off
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import RequestDataTooBig
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -197,3 +200,25 @@ def article_retry_entities(request: HttpRequest, pk: int) -> HttpResponse:
         entities.article_retry_entities(article=article)
         messages.success(request, "Finding entities again.")
     return redirect(article)
+
+
+def login_locked_out(request: HttpRequest, original_response=None, credentials=None):
+    """The login page, saying the account is locked here and until when (django-axes'
+    AXES_LOCKOUT_CALLABLE). Rendered at once: it answers from axes' middleware."""
+    username = get_client_username(request, credentials) or ""
+    cool_off = get_cool_off(request)
+    last_failure = (
+        AccessAttempt.objects.filter(username=username, ip_address=request.axes_ip_address)
+        .order_by("-attempt_time")
+        .values_list("attempt_time", flat=True)
+        .first()
+    )
+    locked_until = (last_failure or timezone.now()) + cool_off if cool_off else None
+    context = {
+        "form": AuthenticationForm(request, initial={"username": username}),
+        "next": request.POST.get("next", request.GET.get("next", "")),
+        "locked_out": True,
+        "failure_limit": settings.AXES_FAILURE_LIMIT,
+        "locked_until": locked_until,
+    }
+    return render(request, "registration/login.html", context, status=429)

@@ -54,7 +54,13 @@ EXPECTED = {
     "annotations:annotation-create": ("POST", "article", "create", everyone(201)),
     "annotations:article-summary": ("GET", "article", {}, everyone(200)),
     "annotations:entity-names": ("GET", "article", {}, everyone(200)),
-    "annotations:annotation-detail": ("GET", "tag", {}, owner_only(200)),
+    # Staff read anyone's tag (read-only editor, issue 9 item 7); writes stay owner-only.
+    "annotations:annotation-detail": (
+        "GET",
+        "tag",
+        {},
+        {"anonymous": 302, "alice": 200, "bob": 404, "staff": 200},
+    ),
     "annotations:annotation-update": ("POST", "tag", {"note": "changed"}, owner_only(200)),
     "annotations:annotation-delete": ("POST", "tag", {}, owner_only(200)),
     "annotations:annotation-restore": ("POST", "deleted_tag", {}, owner_only(200)),

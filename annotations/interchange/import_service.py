@@ -109,6 +109,12 @@ class _Import:
         self.users: dict[str, AbstractBaseUser] = {}
         self.labels = list(options.codebook.labels.all())
 
+    @property
+    def may_change_codebooks(self) -> bool:
+        """Staff, or the command run without --user (whoever runs it runs the server)."""
+        importer = self.options.importer
+        return importer is None or access.may_change_codebooks(importer)
+
     def fail(self, message: str, item: Span | Link | Document | None = None) -> ImportFormatError:
         line, where = getattr(item, "line", None), getattr(item, "where", "")
         return ImportFormatError(message, name=self.name, line=line, where=where)
@@ -142,6 +148,13 @@ class _Import:
                 "import its tags with that codebook.",
                 document,
             )
+        if not self.may_change_codebooks:
+            raise self.fail(
+                f"“{article.title}” is coded under the default codebook, not “{chosen}”, and "
+                "only staff choose the codebook an article is coded under: import its tags "
+                "with the default codebook, or ask a staff member.",
+                document,
+            )
         ArticleCodebook.objects.create(article=article, codebook=chosen)
 
     # Labels
@@ -154,13 +167,18 @@ class _Import:
         names = {s.label for d in documents for s in d.spans if not s.trigger_only}
         found = {name: self._find_label(name) for name in names}
         unknown = sorted(name for name, label in found.items() if label is None)
-        if unknown and not self.options.create_labels:
-            raise ImportFormatError(
+        if unknown and not (self.options.create_labels and self.may_change_codebooks):
+            missing = (
                 f"{len(unknown)} label{'s are' if len(unknown) > 1 else ' is'} not in the "
-                f"codebook “{self.options.codebook.name}”: {', '.join(unknown)}. Create them in "
-                "a category of your choice, or add them to the codebook first.",
-                name=self.name,
+                f"codebook “{self.options.codebook.name}”: {', '.join(unknown)}."
             )
+            if self.may_change_codebooks:
+                advice = (
+                    "Create them in a category of your choice, or add them to the codebook first."
+                )
+            else:
+                advice = "Only staff add labels to a codebook: ask a staff member to add them."
+            raise ImportFormatError(f"{missing} {advice}", name=self.name)
         if unknown:
             category = Category(self.options.create_labels)
             position = max((label.position for label in self.labels), default=0)
@@ -265,6 +283,10 @@ class _Import:
             start, end = self._place(span, text)
             owner = self._owner(span, document)
             values = self._values(span, label)
+            try:
+                note = schema.clean_note(span.note)
+            except schema.SchemaError as exc:
+                raise self.fail(str(exc), span) from None
             key = (owner.pk, label.pk, start, end)
             if key in existing:
                 self.summary.twins_skipped += 1
@@ -277,7 +299,7 @@ class _Import:
                 start=start,
                 end=end,
                 attributes=values,
-                note=span.note.strip(),
+                note=note,
                 origin=Annotation.Origin.IMPORTED,
             )
             existing[key] = by_key[span.key] = tag

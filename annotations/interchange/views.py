@@ -118,7 +118,7 @@ def _ids(value: str) -> list[int] | None:
 
 @require_http_methods(["GET", "POST"])
 def tags_import(request: HttpRequest) -> HttpResponse:
-    form = TagImportForm(request.POST or None, request.FILES or None)
+    form = TagImportForm(request.POST or None, request.FILES or None, user=request.user)
     results = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -207,7 +207,7 @@ function setCurrent(id, { scroll = true } = {}) {
 }
 
 function openEditor(id) {
-  if (readOnly()) return;
+  // On another annotator's layer the server answers with the editor read-only.
   const url = article().dataset.tagUrl.replace(/\/0\/$/, `/${id}/`);
   // After the tag's own pending saves, so that the editor shows what they stored.
   const saved = queues.get(String(id))?.idle() ?? Promise.resolve();

@@ -98,11 +98,11 @@ def run_import(uploads, user, codebook, **kwargs):
     return import_uploads(uploads=uploads, options=Options(user, codebook, **kwargs))
 
 
-def test_an_import_under_another_codebook_codes_new_articles_under_it(alice, pilot):
+def test_a_staff_import_under_another_codebook_codes_new_articles_under_it(staff, pilot):
     text = "A source said the talks were over."
     (result,) = [
         r
-        for r in run_import(brat_upload(text, ["T1\tSpeaker 0 8\tA source"]), alice, pilot)
+        for r in run_import(brat_upload(text, ["T1\tSpeaker 0 8\tA source"]), staff, pilot)
         if r.name.endswith(".ann")
     ]
     assert result.ok, result.error

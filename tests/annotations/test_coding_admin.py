@@ -3,6 +3,8 @@
 import json
 
 import pytest
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
@@ -67,3 +69,65 @@ def test_the_admin_refuses_a_shortcut_the_workbench_keeps(client, staff, source_
     assert "Use a letter other than j, k, u" in response.content.decode()
     source_label.refresh_from_db()
     assert source_label.shortcut == "s"
+
+
+def test_it_keeps_owner_article_and_offsets_of_a_tag_read_only_in_the_admin(
+    client, staff, bob, source_tag, other_article
+):
+    client.force_login(staff)
+    url = reverse("admin:annotations_annotation_change", args=[source_tag.pk])
+    page = client.get(url).content.decode()
+    for name in ["owner", "article", "start", "end", "quote", "prefix", "suffix"]:
+        assert f'name="{name}"' not in page
+    before = {
+        f: getattr(source_tag, f)
+        for f in ["owner_id", "article_id", "start", "end", "quote", "prefix", "suffix"]
+    }
+    response = client.post(
+        url,
+        {
+            "article": other_article.pk,
+            "owner": bob.pk,
+            "start": 0,
+            "end": 3,
+            "quote": "The",
+            "prefix": "",
+            "suffix": "x",
+            "label": source_tag.label_id,
+            "attributes": "{}",
+            "note": "Checked against the wire copy.",
+            "origin": "manual",
+        },
+    )
+    assert response.status_code == 302
+    source_tag.refresh_from_db()
+    assert source_tag.note == "Checked against the wire copy."
+    assert {f: getattr(source_tag, f) for f in before} == before
+
+
+def test_every_admin_change_to_a_tag_is_in_its_history_naming_the_fields(
+    client, staff, source_tag, official_label
+):
+    client.force_login(staff)
+    url = reverse("admin:annotations_annotation_change", args=[source_tag.pk])
+    data = {
+        "label": source_tag.label_id,
+        "attributes": json.dumps(source_tag.attributes),
+        # The page's hidden initial value (the field has a callable default), as a browser sends.
+        "initial-attributes": json.dumps(source_tag.attributes),
+        "note": "",
+        "origin": "manual",
+    }
+    client.post(url, {**data, "note": "Unnamed official."})
+    client.post(url, {**data, "note": "Unnamed official.", "label": official_label.pk})
+    entries = LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(source_tag), object_id=str(source_tag.pk)
+    ).order_by("pk")
+    assert [(e.user, e.action_flag, e.get_change_message()) for e in entries] == [
+        (staff, CHANGE, "Changed Note."),
+        (staff, CHANGE, "Changed Label."),
+    ]
+    source_tag.refresh_from_db()
+    assert (source_tag.label, source_tag.note) == (official_label, "Unnamed official.")
+    history = client.get(reverse("admin:annotations_annotation_history", args=[source_tag.pk]))
+    assert "Changed Note." in history.content.decode()

@@ -40,8 +40,12 @@ def test_bob_cannot_read_alices_tag(bob_client, source_tag):
     assert SOURCE_QUOTE.encode() not in response.content
 
 
-def test_staff_cannot_open_alices_tag_in_the_editor(staff_client, source_tag):
-    assert staff_client.get(url("annotation-detail", source_tag.pk)).status_code == 404
+def test_staff_open_alices_tag_in_the_editor_only_to_read_it(staff_client, source_tag):
+    response = staff_client.get(url("annotation-detail", source_tag.pk))
+    assert response.status_code == 200 and "by alice, read-only" in response.content.decode()
+    assert staff_client.post(url("annotation-delete", source_tag.pk)).status_code == 404
+    source_tag.refresh_from_db()
+    assert source_tag.deleted_at is None
 
 
 def test_a_deleted_tag_has_no_editor(alice_client, source_tag):

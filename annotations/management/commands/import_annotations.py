@@ -5,7 +5,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from annotations import codebooks
+from annotations import access, codebooks
 from annotations.interchange import import_service
 from annotations.models import Category, Codebook
 from newsdesk.models import Article
@@ -30,7 +30,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--create-labels",
             choices=[value for value, _ in Category.choices],
-            help="Create labels the codebook lacks, in this category.",
+            help="Create labels the codebook lacks, in this category (staff, or without --user).",
         )
         parser.add_argument("--article", type=int, help="Article for W3C targets not found here.")
         parser.add_argument(
@@ -48,6 +48,11 @@ class Command(BaseCommand):
             importer = get_user_model().objects.filter(username=user).first()
             if importer is None:
                 raise CommandError(f"There is no user named {user}.")
+            if create_labels and not access.may_change_codebooks(importer):
+                raise CommandError(
+                    f"{user} is not staff: only staff add labels to a codebook "
+                    "(leave out --create-labels, or import as a staff member)."
+                )
         book = (
             Codebook.objects.filter(name=codebook).first()
             if codebook

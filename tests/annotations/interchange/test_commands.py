@@ -14,23 +14,39 @@ from tests.annotations.interchange.files import NEWS, brat, csv_rows
 pytestmark = pytest.mark.django_db
 
 
-def test_the_command_imports_a_folder_as_the_named_user(alice, codebook, capsys):
+def test_the_command_imports_a_folder_as_the_named_user(staff, codebook, capsys):
     call_command(
         "import_annotations",
         str(NEWS / "040-text_span_annotation.ann"),
         str(NEWS / "040-text_span_annotation.txt"),
         "--user",
-        "alice",
+        "editor",
         "--create-labels",
         "source",
     )
     out = capsys.readouterr().out
     assert "4 tags added" in out and "new labels: GPE, Organization, Person" in out
-    assert Annotation.objects.for_user(alice).count() == 4
+    assert Annotation.objects.for_user(staff).count() == 4
     assert set(Label.objects.filter(category="source").values_list("name", flat=True)) >= {
         "Person",
         "GPE",
     }
+
+
+def test_the_command_refuses_to_create_labels_for_an_annotator(alice, codebook):
+    labels = set(Label.objects.values_list("pk", flat=True))
+    with pytest.raises(CommandError, match="alice is not staff: only staff add labels"):
+        call_command(
+            "import_annotations",
+            str(NEWS / "040-text_span_annotation.ann"),
+            str(NEWS / "040-text_span_annotation.txt"),
+            "--user",
+            "alice",
+            "--create-labels",
+            "source",
+        )
+    assert set(Label.objects.values_list("pk", flat=True)) == labels
+    assert not Annotation.objects.exists() and not Article.objects.exists()
 
 
 def test_the_command_pairs_files_with_different_names(tmp_path, alice, codebook, capsys):

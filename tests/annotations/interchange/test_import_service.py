@@ -7,7 +7,7 @@ import zipfile
 import pytest
 
 from annotations.interchange.import_service import Options, Upload, import_uploads
-from annotations.models import Annotation, Category, Label, Relation
+from annotations.models import Annotation, ArticleCodebook, Category, Codebook, Label, Relation
 from newsdesk import ingest
 from newsdesk.ingest import IngestError
 from newsdesk.ingestion import article_ingest_exact
@@ -173,14 +173,58 @@ def test_it_lists_every_unknown_label_and_saves_nothing(alice, codebook):
     assert "w.ann: 2 labels are not in the codebook “News”: LOC, ORG." in error
 
 
-def test_it_creates_unknown_labels_on_request_in_the_chosen_category(alice, codebook):
+def test_it_creates_unknown_labels_on_request_in_the_chosen_category(staff, codebook):
     text = "Rain fell on Paris and Lyon, said Météo-France."
     lines = [t_line("T1", "LOC", text, "Paris"), t_line("T2", "Named_org", text, "Météo-France")]
-    result = one(brat_pair("w", text, lines), alice, codebook, create_labels="framing")
+    result = one(brat_pair("w", text, lines), staff, codebook, create_labels="framing")
     assert result.labels_created == ["LOC", "Named org"]
     created = Label.objects.filter(name__in=["LOC", "Named org"])
     assert {(lb.codebook, lb.category) for lb in created} == {(codebook, "framing")}
     assert result.tags_added == 2
+
+
+def test_it_refuses_an_annotators_unknown_labels_even_when_asked_to_create_them(alice, codebook):
+    text = "Rain fell on Paris and Lyon, said Météo-France."
+    lines = [
+        t_line("T1", "LOC", text, "Paris"),
+        t_line("T2", "ORG", text, "Météo-France"),
+        t_line("T3", "Claim", text, "Rain fell"),
+    ]
+    error = refused(brat_pair("w", text, lines), alice, codebook, create_labels="framing")
+    assert error == (
+        "w.ann: 2 labels are not in the codebook “News”: LOC, ORG. Only staff add labels to "
+        "a codebook: ask a staff member to add them."
+    )
+    assert not Label.objects.filter(name__in=["LOC", "ORG"]).exists()
+
+
+def other_codebook():
+    book = Codebook.objects.create(name="Elections")
+    Label.objects.create(codebook=book, category="claim", name="Claim", colour="#112233")
+    return book
+
+
+def test_an_annotator_cannot_choose_the_codebook_of_an_article(article, alice, codebook):
+    book = other_codebook()
+    lines = [t_line("T1", "Claim", article.text, CLAIM_QUOTE)]
+    error = refused(brat_pair("w", article.text, lines), alice, book)
+    assert "only staff choose the codebook an article is coded under" in error
+    assert not ArticleCodebook.objects.exists()
+
+
+def test_staff_importing_under_another_codebook_code_the_article_under_it(article, staff, codebook):
+    book = other_codebook()
+    lines = [t_line("T1", "Claim", article.text, CLAIM_QUOTE)]
+    assert one(brat_pair("w", article.text, lines), staff, book).tags_added == 1
+    assert ArticleCodebook.objects.get(article=article).codebook == book
+
+
+def test_an_annotator_imports_under_the_codebook_staff_chose(article, alice, codebook):
+    book = other_codebook()
+    ArticleCodebook.objects.create(article=article, codebook=book)
+    lines = [t_line("T1", "Claim", article.text, CLAIM_QUOTE)]
+    assert one(brat_pair("w", article.text, lines), alice, book).tags_added == 1
+    assert Annotation.objects.get().label.codebook == book
 
 
 def test_a_quote_mismatch_late_in_the_file_rejects_all_of_it(alice, codebook):
@@ -467,14 +511,14 @@ def test_w3c_wrong_offsets_are_refused(article, alice, codebook):
 
 
 @pytest.mark.parametrize("language", ["esp", "ned"])
-def test_the_conll_2002_news_import_with_labels_created_on_request(language, alice, codebook):
+def test_the_conll_2002_news_import_with_labels_created_on_request(language, staff, codebook):
     folder = CONLL / language
     uploads = [
         Upload(p.name, p.read_bytes())
         for p in sorted(folder.glob("*.ann")) + sorted(folder.glob("*.txt"))
     ]
     uploads.append(Upload("tools.conf", (folder / "tools.conf").read_bytes()))
-    results = run(uploads, alice, codebook, create_labels="source")
+    results = run(uploads, staff, codebook, create_labels="source")
     assert [r.error for r in results if not r.ok] == [
         "tools.conf: left out (brat configuration, not annotations)."
     ]
@@ -496,7 +540,7 @@ def test_the_conll_2002_news_import_with_labels_created_on_request(language, ali
         assert stored == expected
     assert Article.objects.filter(text__contains="ñ").exists() or language == "ned"
     before = state()
-    again = run(uploads, alice, codebook)  # labels now known: a second import adds nothing
+    again = run(uploads, staff, codebook)  # labels now known: a second import adds nothing
     assert sum(r.twins_skipped for r in again) == t_lines and state() == before
 
 
@@ -517,14 +561,14 @@ NEWS_OUTCOMES = {
 }
 
 
-def test_the_brat_news_tutorial_imports_or_is_refused_line_by_line(alice, codebook):
+def test_the_brat_news_tutorial_imports_or_is_refused_line_by_line(staff, codebook):
     uploads = [
         Upload(p.name, p.read_bytes())
         for p in sorted(NEWS.glob("*.txt")) + sorted(NEWS.glob("*.ann"))
     ]
     results = {
         r.name.removesuffix(".ann"): r
-        for r in run(uploads, alice, codebook, create_labels="source")
+        for r in run(uploads, staff, codebook, create_labels="source")
         if r.name.endswith(".ann")
     }
     assert set(results) == set(NEWS_OUTCOMES)

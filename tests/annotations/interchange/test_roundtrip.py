@@ -169,13 +169,13 @@ def test_brat_round_trip_on_the_sample_article(tmp_path, alice, codebook, sample
 
 
 @pytest.mark.parametrize("language", ["esp", "ned"])
-def test_brat_round_trip_on_the_conll_2002_news(tmp_path, alice, codebook, language):
+def test_brat_round_trip_on_the_conll_2002_news(tmp_path, staff, codebook, language):
     folder = CONLL / language
     if not folder.exists():
         pytest.fail(f"The brat example data is missing: {folder}")
     uploads = [Upload(p.name, p.read_bytes()) for p in sorted(folder.glob("*.[ta][xn][tn]"))]
-    run_import(uploads, alice, codebook, create_labels="source")
-    exported = {txt: ann for txt, ann in brat_export(tmp_path, "--annotator", "alice").values()}
+    run_import(uploads, staff, codebook, create_labels="source")  # staff: labels are added
+    exported = {txt: ann for txt, ann in brat_export(tmp_path, "--annotator", "editor").values()}
     assert len(exported) == len(list(folder.glob("*.ann")))
     for ann_path in sorted(folder.glob("*.ann")):
         text = ann_path.with_suffix(".txt").read_text(encoding="utf-8")

@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from annotations.models import Annotation
+from annotations.models import Annotation, Label
 from newsdesk.models import Article
 from tests.annotations.conftest import CLAIM_QUOTE, SOURCE_QUOTE
 
@@ -85,7 +85,7 @@ def test_it_shows_refusals_with_their_line_and_saves_nothing(alice_client, artic
 
 
 def test_it_creates_labels_on_request_and_uses_a_named_article_for_w3c(
-    alice_client, article, codebook
+    staff_client, article, codebook
 ):
     item = {
         "@context": "http://www.w3.org/ns/anno.jsonld",
@@ -98,7 +98,7 @@ def test_it_creates_labels_on_request_and_uses_a_named_article_for_w3c(
         },
     }
     upload = SimpleUploadedFile("a.json", json.dumps(item).encode())
-    page = alice_client.post(
+    page = staff_client.post(
         URL,
         {
             "files": [upload],
@@ -141,3 +141,25 @@ def test_the_result_page_queries_stay_flat_with_many_tags(
         page = alice_client.post(URL, {"files": [upload], "codebook": codebook.pk})
     assert Annotation.objects.count() == len(set(map(tuple, spans))) > 200
     assert f"{Annotation.objects.count()} tags added" in page.content.decode()
+
+
+def test_an_annotator_is_not_offered_to_create_labels(alice_client, staff_client, codebook):
+    assert 'name="create_labels"' not in alice_client.get(URL).content.decode()
+    assert 'name="create_labels"' in staff_client.get(URL).content.decode()
+
+
+def test_an_annotator_asking_to_create_labels_is_refused_with_the_list(
+    alice_client, article, codebook
+):
+    text = article.text
+    files = [
+        SimpleUploadedFile("w.txt", text.encode()),
+        SimpleUploadedFile("w.ann", ann_for(text, ("Claim", CLAIM_QUOTE), ("Hedge", "Hamas"))),
+    ]
+    labels = set(Label.objects.values_list("pk", flat=True))
+    page = alice_client.post(
+        URL, {"files": files, "codebook": codebook.pk, "create_labels": "framing"}
+    ).content.decode()
+    assert "w.ann: 1 label is not in the codebook “News”: Hedge. Only staff add labels" in page
+    assert set(Label.objects.values_list("pk", flat=True)) == labels
+    assert not Annotation.objects.exists()
