@@ -14,7 +14,7 @@ from pathlib import PurePosixPath
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from annotations import access, codebooks, schema, services
 from annotations.interchange import anchoring, brat
@@ -33,6 +33,7 @@ from newsdesk import formats, ingest
 from newsdesk.ingestion import article_ingest_exact
 from newsdesk.models import Article
 
+LABEL_NAME_MAX = Label._meta.get_field("name").max_length
 PALETTE = ("#2f6f4f", "#7a4fa0", "#a0522d", "#1f6f8b", "#8b6b1f", "#6b3a5b", "#3f5f9f")
 
 
@@ -84,6 +85,16 @@ def import_uploads(
             results.append(import_documents(documents=documents, name=unit.name, options=options))
         except ImportFormatError as exc:
             results.append(FileSummary(unit.name, error=str(exc)))
+        except IntegrityError:
+            # The checks below should leave nothing for the database to refuse; if a
+            # concurrent edit does (a label created meanwhile), the file is refused whole.
+            results.append(
+                FileSummary(
+                    unit.name,
+                    error=f"{unit.name}: nothing was saved: it clashes with something saved "
+                    "here meanwhile (a label of the same name?). Import it again.",
+                )
+            )
     return results
 
 
@@ -162,13 +173,14 @@ class _Import:
                 name=self.name,
             )
         if unknown:
+            self._check_new_names(unknown, documents)
             category = Category(self.options.create_labels)
             position = max((label.position for label in self.labels), default=0)
             for offset, label_name in enumerate(unknown, start=1):
                 label = Label.objects.create(
                     codebook=self.options.codebook,
                     category=category,
-                    name=label_name[:100].replace("_", " "),
+                    name=label_name,
                     colour=PALETTE[int(hashlib.md5(label_name.encode()).hexdigest(), 16) % 7],
                     position=position + offset,
                     guideline=f"Created by importing {PurePosixPath(self.name).name}.",
@@ -179,6 +191,21 @@ class _Import:
         triggers = {s.label for d in documents for s in d.spans if s.trigger_only}
         found.update({t: self._find_label(t) for t in triggers if t not in found})
         return found
+
+    def _check_new_names(self, names: list[str], documents: list[Document]) -> None:
+        """A label is created with the name the file gives it, exactly, or not at all."""
+        for name in names:
+            if len(name) > LABEL_NAME_MAX:
+                raise self.fail(
+                    f"the label “{name[:40]}…” is {len(name)} characters long; a label's name "
+                    f"holds at most {LABEL_NAME_MAX}. Shorten it in the file, or add the label "
+                    "to the codebook under a shorter name and rename it in the file.",
+                    self._first_span(name, documents),
+                )
+
+    @staticmethod
+    def _first_span(label: str, documents: list[Document]) -> Span | None:
+        return next((s for d in documents for s in d.spans if s.label == label), None)
 
     # Articles
 

@@ -57,6 +57,31 @@ def test_the_command_reports_refusals_and_fails(tmp_path, alice, codebook, capsy
     assert not Article.objects.exists()
 
 
+def test_a_refused_label_does_not_stop_the_other_files_or_the_summary(
+    tmp_path, alice, codebook, capsys
+):
+    long_name = "x" * 101
+    lines = [
+        {"text": "Rain fell on Paris.", "label": [[0, 9, long_name]]},
+        {"text": "Snow fell on Lyon.", "label": [[0, 9, "Weather"], [13, 17, "Weather_place"]]},
+    ]
+    for number, line in enumerate(lines, start=1):
+        (tmp_path / f"{number}.jsonl").write_text(json.dumps(line), encoding="utf-8")
+    (tmp_path / "3.jsonl").write_text(json.dumps(lines[1]), encoding="utf-8")
+    with pytest.raises(CommandError, match="1 file\\(s\\) were refused"):
+        call_command(
+            "import_annotations", str(tmp_path), "--user", "alice", "--create-labels", "framing"
+        )
+    out, err = capsys.readouterr()
+    assert "1.jsonl, line 1, label 1: the label “xxx" in err and "Traceback" not in err
+    assert "2 file(s) imported, 1 refused: 2 tags added, 2 skipped" in out
+    assert set(Label.objects.filter(category="framing").values_list("name", flat=True)) >= {
+        "Weather",
+        "Weather_place",
+    }
+    assert Annotation.objects.count() == 2
+
+
 def test_the_command_without_a_user_needs_annotators_named(tmp_path, bob, codebook, capsys):
     folder = tmp_path / "export"
     (folder / "bob").mkdir(parents=True)

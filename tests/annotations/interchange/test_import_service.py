@@ -177,10 +177,32 @@ def test_it_creates_unknown_labels_on_request_in_the_chosen_category(alice, code
     text = "Rain fell on Paris and Lyon, said Météo-France."
     lines = [t_line("T1", "LOC", text, "Paris"), t_line("T2", "Named_org", text, "Météo-France")]
     result = one(brat_pair("w", text, lines), alice, codebook, create_labels="framing")
-    assert result.labels_created == ["LOC", "Named org"]
-    created = Label.objects.filter(name__in=["LOC", "Named org"])
+    assert result.labels_created == ["LOC", "Named_org"]
+    created = Label.objects.filter(name__in=["LOC", "Named_org"])
     assert {(lb.codebook, lb.category) for lb in created} == {(codebook, "framing")}
     assert result.tags_added == 2
+
+
+def test_it_creates_labels_differing_by_underscore_and_space_as_two(alice, codebook):
+    text = "Rain fell on Paris and Lyon."
+    line = {"text": text, "label": [[0, 9, "New_Technique"], [13, 18, "New Technique"]]}
+    upload = Upload("a.jsonl", json.dumps(line).encode())
+    result = one([upload], alice, codebook, create_labels="framing")
+    assert result.ok, result.error
+    assert sorted(result.labels_created) == ["New Technique", "New_Technique"]
+    tags = Annotation.objects.order_by("start").values_list("label__name", flat=True)
+    assert list(tags) == ["New_Technique", "New Technique"]
+
+
+def test_a_label_over_the_name_limit_is_refused_each_time_without_a_crash(alice, codebook):
+    text = "Rain fell on Paris and Lyon."
+    long_name = "Appeal to fear " + "x" * 95
+    upload = Upload("long.jsonl", json.dumps({"text": text, "label": [[0, 9, long_name]]}).encode())
+    for _ in range(2):
+        error = refused([upload], alice, codebook, create_labels="framing")
+        assert "long.jsonl, line 1, label 1: the label “Appeal to fear xxx" in error
+        assert "is 110 characters long; a label's name holds at most 100." in error
+    assert not Label.objects.filter(name__startswith="Appeal").exists()
 
 
 def test_a_quote_mismatch_late_in_the_file_rejects_all_of_it(alice, codebook):
