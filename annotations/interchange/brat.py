@@ -43,7 +43,9 @@ _BRAT_ID = re.compile(r"[TRAMNE#]\d+|\*")
 def read_brat(*, ann: str, txt: str, name: str, annotator: str = "") -> Document:
     """One .ann with the .txt it counts against. ``name`` is the .ann's name for messages."""
     norm = normalised(txt, name=name)
-    doc = Document(name=name, text=norm.text, annotator=annotator, line=1)
+    doc = Document(
+        name=name, text=norm.text, annotator=annotator, line=1, underscores_for_spaces=True
+    )
     spans: dict[str, Span] = {}
     seen: dict[str, int] = {}
     later: list[tuple[int, str, list[str]]] = []  # A/M, R, *, # lines: resolved after T lines

@@ -25,7 +25,6 @@ from annotations.interchange.records import (
     Link,
     Span,
     resolve_attributes,
-    same_name,
 )
 from annotations.interchange.uploads import Upload
 from annotations.models import Annotation, ArticleCodebook, Category, Codebook, Label, Relation
@@ -157,14 +156,25 @@ class _Import:
 
     # Labels
 
-    def _find_label(self, name: str) -> Label | None:
+    def _find_label(self, name: str, brat_type: bool = False) -> Label | None:
+        """The label of exactly this name; a brat type's "_" may stand for a space."""
         exact = next((label for label in self.labels if label.name == name), None)
-        return exact or next((lb for lb in self.labels if same_name(name, lb.name)), None)
+        if exact is None and brat_type and "_" in name:
+            spaced = name.replace("_", " ")
+            exact = next((label for label in self.labels if label.name == spaced), None)
+        return exact
 
     def _labels(self, documents: list[Document]) -> dict[str, Label]:
+        spans = {s.label: (s, d) for d in reversed(documents) for s in reversed(d.spans)}
+        for label_name, (span, _) in spans.items():
+            if not label_name.strip():
+                raise self.fail("a tag has no label name.", span)
         names = {s.label for d in documents for s in d.spans if not s.trigger_only}
-        found = {name: self._find_label(name) for name in names}
+        found = {
+            name: self._find_label(name, spans[name][1].underscores_for_spaces) for name in names
+        }
         unknown = sorted(name for name, label in found.items() if label is None)
+        self._check_case(unknown, spans)
         if unknown and not self.options.create_labels:
             raise ImportFormatError(
                 f"{len(unknown)} label{'s are' if len(unknown) > 1 else ' is'} not in the "
@@ -173,7 +183,7 @@ class _Import:
                 name=self.name,
             )
         if unknown:
-            self._check_new_names(unknown, documents)
+            self._check_new_names(unknown, spans)
             category = Category(self.options.create_labels)
             position = max((label.position for label in self.labels), default=0)
             for offset, label_name in enumerate(unknown, start=1):
@@ -189,23 +199,47 @@ class _Import:
                 found[label_name] = label
                 self.summary.labels_created.append(label.name)
         triggers = {s.label for d in documents for s in d.spans if s.trigger_only}
-        found.update({t: self._find_label(t) for t in triggers if t not in found})
+        found.update({t: self._find_label(t, True) for t in triggers if t not in found})
         return found
 
-    def _check_new_names(self, names: list[str], documents: list[Document]) -> None:
+    def _check_case(self, unknown: list[str], spans: dict[str, tuple[Span, Document]]) -> None:
+        """Labels are matched by their exact name: a name that differs from a label here,
+        or from another name in the file, only in case is reported, never merged."""
+        for name in unknown:
+            span, document = spans[name]
+            variants = {name.casefold()}
+            if document.underscores_for_spaces:
+                variants.add(name.replace("_", " ").casefold())
+            others = [lb.name for lb in self.labels if lb.name.casefold() in variants]
+            others += [n for n in unknown if n != name and n.casefold() == name.casefold()]
+            if others:
+                raise self.fail(
+                    f"the label “{name}” differs only in case from “{others[0]}”"
+                    f"{' in the codebook' if others[0] not in unknown else ' in this file'}: "
+                    "labels are matched by their exact name. Write it as the codebook does, "
+                    "or rename one of them.",
+                    span,
+                )
+
+    def _check_new_names(self, names: list[str], spans: dict[str, tuple[Span, Document]]) -> None:
         """A label is created with the name the file gives it, exactly, or not at all."""
         for name in names:
+            span = spans[name][0]
             if len(name) > LABEL_NAME_MAX:
                 raise self.fail(
                     f"the label “{name[:40]}…” is {len(name)} characters long; a label's name "
                     f"holds at most {LABEL_NAME_MAX}. Shorten it in the file, or add the label "
                     "to the codebook under a shorter name and rename it in the file.",
-                    self._first_span(name, documents),
+                    span,
                 )
-
-    @staticmethod
-    def _first_span(label: str, documents: list[Document]) -> Span | None:
-        return next((s for d in documents for s in d.spans if s.label == label), None)
+            if " ".join(name.split()) != name:
+                raise self.fail(
+                    f"the label “{name}” has blank space at its edges, or other than single "
+                    "spaces between its words; a label is created with its name exactly, and "
+                    "that space would not survive brat or the codebook's editor. Tidy the "
+                    "name in the file.",
+                    span,
+                )
 
     # Articles
 

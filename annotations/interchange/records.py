@@ -106,6 +106,8 @@ class Document:
     article_id: int | None = None
     source: str = ""
     line: int | None = None
+    # brat types cannot hold spaces: "New_Technique" may name the label "New Technique".
+    underscores_for_spaces: bool = False
 
 
 def same_name(a: str, b: str) -> bool:

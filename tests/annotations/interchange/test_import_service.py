@@ -205,6 +205,63 @@ def test_a_label_over_the_name_limit_is_refused_each_time_without_a_crash(alice,
     assert not Label.objects.filter(name__startswith="Appeal").exists()
 
 
+def doccano(name, text, *labels):
+    """One doccano line with a tag on each (phrase, label) pair."""
+    spans = [[text.index(p), text.index(p) + len(p), label] for p, label in labels]
+    return Upload(name, json.dumps({"text": text, "label": spans}).encode())
+
+
+def test_a_label_differing_only_in_case_from_the_codebooks_is_reported(alice, codebook):
+    upload = doccano("c.jsonl", "Rain fell on Paris.", ("Rain fell", "claim"))
+    for create in ("", "claim"):
+        error = refused([upload], alice, codebook, create_labels=create)
+        assert (
+            "c.jsonl, line 1, label 1: the label “claim” differs only in case from “Claim” in "
+            "the codebook: labels are matched by their exact name." in error
+        )
+
+
+def test_two_new_labels_differing_only_in_case_are_reported(alice, codebook):
+    upload = doccano("c.jsonl", "Rain fell on Paris.", ("Rain", "LOC"), ("Paris", "Loc"))
+    error = refused([upload], alice, codebook, create_labels="source")
+    assert "the label “LOC” differs only in case from “Loc” in this file" in error
+
+
+def test_brat_types_name_labels_exactly_or_with_underscores_for_spaces(
+    alice, codebook, official_label
+):
+    text = "Rain fell, the Met Office said."
+    lines = [t_line("T1", "Official_source", text, "the Met Office")]
+    result = one(brat_pair("b", text, lines), alice, codebook)
+    assert result.ok, result.error
+    assert Annotation.objects.get().label == official_label
+    # JSON Lines writes spaces as spaces: an underscore there is another label.
+    line = doccano("j.jsonl", text, ("the Met Office", "Official_source"))
+    result = one([line], alice, codebook, create_labels="source")
+    assert result.labels_created == ["Official_source"]
+    assert Annotation.objects.filter(label__name="Official_source").count() == 1
+
+
+@pytest.mark.parametrize("label", ["", " "])
+def test_an_empty_label_name_is_refused(alice, codebook, label):
+    text = "Rain fell on Paris."
+    error = refused(
+        [doccano("e.jsonl", text, ("Rain", label))], alice, codebook, create_labels="source"
+    )
+    assert "e.jsonl, line 1, label 1: a tag has no label name." in error
+    if not label:  # brat's space is the separator: " 0 4" is refused as offsets
+        brat_lines = [f"T1\t{label} 0 4\tRain"]
+        error = refused(brat_pair("e", text, brat_lines), alice, codebook, create_labels="source")
+        assert "e.ann, line 1, T1: a tag has no label name." in error
+
+
+@pytest.mark.parametrize("label", [" Appeal", "Appeal ", "Appeal  to fear", "Appeal\tto"])
+def test_a_new_label_with_odd_blank_space_is_refused_not_changed(alice, codebook, label):
+    upload = doccano("w.jsonl", "Rain fell on Paris.", ("Rain", label))
+    error = refused([upload], alice, codebook, create_labels="framing")
+    assert f"the label “{label}” has blank space at its edges" in error
+
+
 def test_a_quote_mismatch_late_in_the_file_rejects_all_of_it(alice, codebook):
     text = "One claim here. Another claim there."
     lines = [t_line("T1", "Claim", text, "One claim"), "T2\tClaim 16 23\tAnother claim"]
@@ -357,7 +414,7 @@ def test_doccano_lines_create_articles_and_tags(alice, codebook):
         {"text": "Prices rose 5%, the bank said.", "label": [[0, 14, "Claim"], [16, 24, "Source"]]},
         {
             "text": "Second story.\r\nA source said so.",
-            "labels": [[15, 23, "source"]],
+            "labels": [[15, 23, "Source"]],
             "title": "Second",
         },
     ]
