@@ -22,17 +22,9 @@ from annotations.interchange.records import (
     TagRecord,
     anchored,
     normalised,
+    relation_type,
     same_name,
 )
-
-# brat relation types read as ours; any other type is refused with its line.
-BRAT_RELATIONS = {
-    "attributed_to": "attributed_to",
-    "attribution": "attributed_to",
-    "same_as": "same_as",
-    "equiv": "same_as",
-}
-
 
 # Reading
 
@@ -162,7 +154,8 @@ def _brat_other(doc: Document, spans: dict[str, Span], key, fields, *, name: str
         target.attribute_pairs.append((words[0], words[2] if len(words) == 3 else None))
         target.where = f"{target.where}, {key}"
     elif kind == "R":
-        kind_name = BRAT_RELATIONS.get(words[0].casefold()) if words else None
+        # brat relation types read as ours; any other type is refused with its line.
+        kind_name = relation_type(words[0]) if words else None
         if kind_name is None:
             raise ImportFormatError(
                 f"{key}: the relation type “{words[0] if words else ''}” has no counterpart: "

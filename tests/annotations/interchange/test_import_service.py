@@ -468,6 +468,26 @@ def test_our_lines_keep_attributes_notes_relations_and_annotators(article, staff
     )
 
 
+def test_doccano_entities_and_relations_become_tags_and_links(alice, codebook):
+    text = "Prices rose 5%, the bank said."
+    line = {
+        "text": text,
+        "entities": [
+            {"id": 1, "label": "Claim", "start_offset": 0, "end_offset": 14},
+            {"id": 2, "label": "Source", "start_offset": 16, "end_offset": 24},
+        ],
+        "relations": [{"id": 1, "from_id": 2, "to_id": 1, "type": "attribution"}],
+    }
+    result = one([Upload("r.jsonl", json.dumps(line).encode())], alice, codebook)
+    assert (result.tags_added, result.relations_added) == (2, 1)
+    relation = Relation.objects.get()  # read back source → claim, stored claim → source
+    assert (relation.from_annotation.quote, relation.to_annotation.quote, relation.type) == (
+        "Prices rose 5%",
+        "the bank",
+        "attributed_to",
+    )
+
+
 def test_broken_json_is_refused_with_its_line_number(alice, codebook):
     data = b'{"text": "Fine.", "label": []}\n{"text": "Broken", "label": [}\n'
     assert refused([Upload("d.jsonl", data)], alice, codebook).startswith(
