@@ -50,6 +50,7 @@ class FileSummary:
     triggers_left_out: int = 0
     articles: list[Article] = field(default_factory=list)
     error: str = ""
+    skipped: str = ""  # why the file was not read, though nothing is wrong with it
 
     @property
     def ok(self) -> bool:
@@ -64,6 +65,8 @@ class Options:
     codebook: Codebook
     create_labels: str = ""
     article: Article | None = None
+    # A zip laid out <annotator>/<article>.ann names the annotators (our brat export).
+    folder_annotators: bool = False
 
 
 def import_uploads(
@@ -74,10 +77,15 @@ def import_uploads(
     brat .ann and .txt files pair up by name; ``pairs`` names (.ann, .txt) pairs whose
     names differ. One bad file never stops the others.
     """
-    refused, units = uploads_module.sort_uploads(
-        uploads, pairs=pairs, max_bytes=settings.NEWSDESK_MAX_UPLOAD_BYTES, zip_limits=zip_limits()
+    refused, units, skipped = uploads_module.sort_uploads(
+        uploads,
+        pairs=pairs,
+        max_bytes=settings.NEWSDESK_MAX_UPLOAD_BYTES,
+        zip_limits=zip_limits(),
+        folder_annotators=options.folder_annotators,
     )
     results = [FileSummary(name, error=error) for name, error in refused]
+    results += [FileSummary(name, skipped="brat configuration") for name in skipped]
     for unit in units:
         try:
             documents = uploads_module.read_unit(unit)

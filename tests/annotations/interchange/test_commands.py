@@ -2,6 +2,7 @@
 
 import io
 import json
+import zipfile
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -90,11 +91,28 @@ def test_the_command_without_a_user_needs_annotators_named(tmp_path, bob, codebo
     import shutil
 
     archive = shutil.make_archive(str(tmp_path / "export"), "zip", folder)
-    call_command("import_annotations", archive)
+    call_command("import_annotations", archive, "--annotators-from-folders")
     assert Annotation.objects.get().owner == bob
     with pytest.raises(CommandError, match="no user named zoe"):
         call_command("import_annotations", archive, "--user", "zoe")
     assert not Relation.objects.exists()
+
+
+def test_a_zipped_brat_collection_is_the_importers_and_its_settings_are_skipped(
+    tmp_path, alice, codebook, capsys
+):
+    archive = tmp_path / "conll.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("esp/esp.train.txt", "Officials said prices rose.")
+        zf.writestr("esp/esp.train.ann", "T1\tClaim 15 26\tprices rose\n")
+        for conf in ("annotation.conf", "tools.conf", "visual.conf", "kb_shortcuts.conf"):
+            zf.writestr(f"esp/{conf}", "[entities]\nClaim\n")
+    call_command("import_annotations", str(archive), "--user", "alice")  # exits 0
+    out, err = capsys.readouterr()
+    assert err == ""
+    assert "conll.zip/esp/tools.conf: skipped (brat configuration)" in out
+    assert "1 file(s) imported, 0 refused, 4 skipped (brat configuration): 1 tags added" in out
+    assert Annotation.objects.get().owner == alice  # "esp" is a language, not a user
 
 
 # export_annotations

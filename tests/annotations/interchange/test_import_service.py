@@ -353,7 +353,7 @@ def test_a_link_between_the_wrong_kinds_of_tag_is_refused(article, alice, codebo
 def test_a_non_staff_user_cannot_import_tags_named_for_another_user(article, alice, bob, codebook):
     text = article.text
     data = zipped({"bob/1.txt": text, "bob/1.ann": t_line("T1", "Claim", text, CLAIM_QUOTE)})
-    error = refused([Upload("export.zip", data)], alice, codebook)
+    error = refused([Upload("export.zip", data)], alice, codebook, folder_annotators=True)
     assert (
         "export.zip/bob/1.ann, line 1, T1: the file names “bob” as the annotator: you can " in error
     )
@@ -362,14 +362,14 @@ def test_a_non_staff_user_cannot_import_tags_named_for_another_user(article, ali
 def test_staff_import_tags_for_the_user_a_file_names(article, staff, bob, codebook):
     text = article.text
     data = zipped({"bob/1.txt": text, "bob/1.ann": t_line("T1", "Claim", text, CLAIM_QUOTE)})
-    result = one([Upload("export.zip", data)], staff, codebook)
+    result = one([Upload("export.zip", data)], staff, codebook, folder_annotators=True)
     assert result.ok and Annotation.objects.get().owner == bob
 
 
 def test_staff_naming_an_unknown_user_is_refused(article, staff, codebook):
     text = article.text
     data = zipped({"zoe/1.txt": text, "zoe/1.ann": t_line("T1", "Claim", text, CLAIM_QUOTE)})
-    error = refused([Upload("export.zip", data)], staff, codebook)
+    error = refused([Upload("export.zip", data)], staff, codebook, folder_annotators=True)
     assert "the file names “zoe”, who has no account here." in error
 
 
@@ -574,8 +574,9 @@ def test_the_conll_2002_news_import_with_labels_created_on_request(language, ali
     ]
     uploads.append(Upload("tools.conf", (folder / "tools.conf").read_bytes()))
     results = run(uploads, alice, codebook, create_labels="source")
-    assert [r.error for r in results if not r.ok] == [
-        "tools.conf: left out (brat configuration, not annotations)."
+    assert [r.error for r in results if not r.ok] == []
+    assert [(r.name, r.skipped) for r in results if r.skipped] == [
+        ("tools.conf", "brat configuration")
     ]
     t_lines = sum(
         1 for p in folder.glob("*.ann") for line in p.read_text().splitlines() if line[:1] == "T"

@@ -1,6 +1,8 @@
 """The import page."""
 
+import io
 import json
+import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -141,3 +143,21 @@ def test_the_result_page_queries_stay_flat_with_many_tags(
         page = alice_client.post(URL, {"files": [upload], "codebook": codebook.pk})
     assert Annotation.objects.count() == len(set(map(tuple, spans))) > 200
     assert f"{Annotation.objects.count()} tags added" in page.content.decode()
+
+
+@pytest.mark.parametrize("from_folders, owner", [(False, "editor"), (True, "bob")])
+def test_a_zips_folders_name_the_annotators_only_when_asked(
+    staff_client, bob, article, codebook, from_folders, owner
+):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        zf.writestr("bob/1.txt", article.text)
+        zf.writestr("bob/1.ann", ann_for(article.text, ("Claim", CLAIM_QUOTE)))
+        zf.writestr("bob/annotation.conf", "[entities]\nClaim\n")
+    data = {"files": [SimpleUploadedFile("export.zip", buffer.getvalue())], "codebook": codebook.pk}
+    if from_folders:
+        data["folder_annotators"] = "on"
+    page = staff_client.post(URL, data).content.decode()
+    assert "<strong>export.zip/bob/annotation.conf</strong>: skipped (brat configuration)." in page
+    assert 'class="refused"' not in page
+    assert Annotation.objects.get().owner.username == owner
