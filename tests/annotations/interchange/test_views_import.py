@@ -161,3 +161,15 @@ def test_a_zips_folders_name_the_annotators_only_when_asked(
     assert "<strong>export.zip/bob/annotation.conf</strong>: skipped (brat configuration)." in page
     assert 'class="refused"' not in page
     assert Annotation.objects.get().owner.username == owner
+
+
+def test_a_label_name_too_long_is_refused_on_the_page_each_time(alice_client, codebook):
+    line = {"text": "Rain fell on Paris.", "label": [[0, 4, "x" * 101]]}
+    for _ in range(2):
+        upload = SimpleUploadedFile("long.jsonl", json.dumps(line).encode())
+        response = alice_client.post(
+            URL, {"files": [upload], "codebook": codebook.pk, "create_labels": "framing"}
+        )
+        assert response.status_code == 200
+        assert "long.jsonl, line 1, label 1: the label “xxx" in response.content.decode()
+    assert not Article.objects.exists() and not codebook.labels.filter(name__startswith="x")
