@@ -71,6 +71,12 @@ class TagImportForm(forms.Form):
         help_text="For W3C annotations whose target is not an article here: the number in the "
         "article's address, /articles/<number>/.",
     )
+    folder_annotators = forms.BooleanField(
+        label="Folders name the annotators",
+        required=False,
+        help_text="For a zip laid out <annotator>/<article>.ann, as Newsdesk's brat export is. "
+        "Leave it off for collections whose folders name a language or a batch.",
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -36,8 +36,9 @@ def check_filename(name: str) -> None:
     suffix = PurePath(name).suffix.lower()
     if suffix not in SUPPORTED_EXTENSIONS:
         allowed = ", ".join(SUPPORTED_EXTENSIONS)
+        what = f"{suffix} is" if suffix else "a file without an extension is"
         raise IngestError(
-            f"{name}: {suffix or 'files without an extension'} is not supported. "
+            f"{name}: {what} not supported. "
             f"Upload {allowed} files, a .zip of them, or paste the text."
         )
 

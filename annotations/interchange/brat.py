@@ -22,17 +22,9 @@ from annotations.interchange.records import (
     TagRecord,
     anchored,
     normalised,
+    relation_type,
     same_name,
 )
-
-# brat relation types read as ours; any other type is refused with its line.
-BRAT_RELATIONS = {
-    "attributed_to": "attributed_to",
-    "attribution": "attributed_to",
-    "same_as": "same_as",
-    "equiv": "same_as",
-}
-
 
 # Reading
 
@@ -43,7 +35,9 @@ _BRAT_ID = re.compile(r"[TRAMNE#]\d+|\*")
 def read_brat(*, ann: str, txt: str, name: str, annotator: str = "") -> Document:
     """One .ann with the .txt it counts against. ``name`` is the .ann's name for messages."""
     norm = normalised(txt, name=name)
-    doc = Document(name=name, text=norm.text, annotator=annotator, line=1)
+    doc = Document(
+        name=name, text=norm.text, annotator=annotator, line=1, underscores_for_spaces=True
+    )
     spans: dict[str, Span] = {}
     seen: dict[str, int] = {}
     later: list[tuple[int, str, list[str]]] = []  # A/M, R, *, # lines: resolved after T lines
@@ -160,7 +154,8 @@ def _brat_other(doc: Document, spans: dict[str, Span], key, fields, *, name: str
         target.attribute_pairs.append((words[0], words[2] if len(words) == 3 else None))
         target.where = f"{target.where}, {key}"
     elif kind == "R":
-        kind_name = BRAT_RELATIONS.get(words[0].casefold()) if words else None
+        # brat relation types read as ours; any other type is refused with its line.
+        kind_name = relation_type(words[0]) if words else None
         if kind_name is None:
             raise ImportFormatError(
                 f"{key}: the relation type “{words[0] if words else ''}” has no counterpart: "

@@ -14,7 +14,7 @@ from pathlib import PurePosixPath
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from annotations import access, codebooks, schema, services
 from annotations.interchange import anchoring, brat
@@ -25,7 +25,6 @@ from annotations.interchange.records import (
     Link,
     Span,
     resolve_attributes,
-    same_name,
 )
 from annotations.interchange.uploads import Upload
 from annotations.models import Annotation, ArticleCodebook, Category, Codebook, Label, Relation
@@ -33,6 +32,7 @@ from newsdesk import formats, ingest
 from newsdesk.ingestion import article_ingest_exact
 from newsdesk.models import Article
 
+LABEL_NAME_MAX = Label._meta.get_field("name").max_length
 PALETTE = ("#2f6f4f", "#7a4fa0", "#a0522d", "#1f6f8b", "#8b6b1f", "#6b3a5b", "#3f5f9f")
 
 
@@ -50,6 +50,7 @@ class FileSummary:
     triggers_left_out: int = 0
     articles: list[Article] = field(default_factory=list)
     error: str = ""
+    skipped: str = ""  # why the file was not read, though nothing is wrong with it
 
     @property
     def ok(self) -> bool:
@@ -64,6 +65,8 @@ class Options:
     codebook: Codebook
     create_labels: str = ""
     article: Article | None = None
+    # A zip laid out <annotator>/<article>.ann names the annotators (our brat export).
+    folder_annotators: bool = False
 
 
 def import_uploads(
@@ -74,16 +77,31 @@ def import_uploads(
     brat .ann and .txt files pair up by name; ``pairs`` names (.ann, .txt) pairs whose
     names differ. One bad file never stops the others.
     """
-    refused, units = uploads_module.sort_uploads(
-        uploads, pairs=pairs, max_bytes=settings.NEWSDESK_MAX_UPLOAD_BYTES, zip_limits=zip_limits()
+    refused, units, skipped = uploads_module.sort_uploads(
+        uploads,
+        pairs=pairs,
+        max_bytes=settings.NEWSDESK_MAX_UPLOAD_BYTES,
+        zip_limits=zip_limits(),
+        folder_annotators=options.folder_annotators,
     )
     results = [FileSummary(name, error=error) for name, error in refused]
+    results += [FileSummary(name, skipped="brat configuration") for name in skipped]
     for unit in units:
         try:
             documents = uploads_module.read_unit(unit)
             results.append(import_documents(documents=documents, name=unit.name, options=options))
         except ImportFormatError as exc:
             results.append(FileSummary(unit.name, error=str(exc)))
+        except IntegrityError:
+            # The checks below should leave nothing for the database to refuse; if a
+            # concurrent edit does (a label created meanwhile), the file is refused whole.
+            results.append(
+                FileSummary(
+                    unit.name,
+                    error=f"{unit.name}: nothing was saved: it clashes with something saved "
+                    "here meanwhile (a label of the same name?). Import it again.",
+                )
+            )
     return results
 
 
@@ -159,14 +177,25 @@ class _Import:
 
     # Labels
 
-    def _find_label(self, name: str) -> Label | None:
+    def _find_label(self, name: str, brat_type: bool = False) -> Label | None:
+        """The label of exactly this name; a brat type's "_" may stand for a space."""
         exact = next((label for label in self.labels if label.name == name), None)
-        return exact or next((lb for lb in self.labels if same_name(name, lb.name)), None)
+        if exact is None and brat_type and "_" in name:
+            spaced = name.replace("_", " ")
+            exact = next((label for label in self.labels if label.name == spaced), None)
+        return exact
 
     def _labels(self, documents: list[Document]) -> dict[str, Label]:
+        spans = {s.label: (s, d) for d in reversed(documents) for s in reversed(d.spans)}
+        for label_name, (span, _) in spans.items():
+            if not label_name.strip():
+                raise self.fail("a tag has no label name.", span)
         names = {s.label for d in documents for s in d.spans if not s.trigger_only}
-        found = {name: self._find_label(name) for name in names}
+        found = {
+            name: self._find_label(name, spans[name][1].underscores_for_spaces) for name in names
+        }
         unknown = sorted(name for name, label in found.items() if label is None)
+        self._check_case(unknown, spans)
         if unknown and not (self.options.create_labels and self.may_change_codebooks):
             missing = (
                 f"{len(unknown)} label{'s are' if len(unknown) > 1 else ' is'} not in the "
@@ -180,13 +209,14 @@ class _Import:
                 advice = "Only staff add labels to a codebook: ask a staff member to add them."
             raise ImportFormatError(f"{missing} {advice}", name=self.name)
         if unknown:
+            self._check_new_names(unknown, spans)
             category = Category(self.options.create_labels)
             position = max((label.position for label in self.labels), default=0)
             for offset, label_name in enumerate(unknown, start=1):
                 label = Label.objects.create(
                     codebook=self.options.codebook,
                     category=category,
-                    name=label_name[:100].replace("_", " "),
+                    name=label_name,
                     colour=PALETTE[int(hashlib.md5(label_name.encode()).hexdigest(), 16) % 7],
                     position=position + offset,
                     guideline=f"Created by importing {PurePosixPath(self.name).name}.",
@@ -195,8 +225,47 @@ class _Import:
                 found[label_name] = label
                 self.summary.labels_created.append(label.name)
         triggers = {s.label for d in documents for s in d.spans if s.trigger_only}
-        found.update({t: self._find_label(t) for t in triggers if t not in found})
+        found.update({t: self._find_label(t, True) for t in triggers if t not in found})
         return found
+
+    def _check_case(self, unknown: list[str], spans: dict[str, tuple[Span, Document]]) -> None:
+        """Labels are matched by their exact name: a name that differs from a label here,
+        or from another name in the file, only in case is reported, never merged."""
+        for name in unknown:
+            span, document = spans[name]
+            variants = {name.casefold()}
+            if document.underscores_for_spaces:
+                variants.add(name.replace("_", " ").casefold())
+            others = [lb.name for lb in self.labels if lb.name.casefold() in variants]
+            others += [n for n in unknown if n != name and n.casefold() == name.casefold()]
+            if others:
+                raise self.fail(
+                    f"the label “{name}” differs only in case from “{others[0]}”"
+                    f"{' in the codebook' if others[0] not in unknown else ' in this file'}: "
+                    "labels are matched by their exact name. Write it as the codebook does, "
+                    "or rename one of them.",
+                    span,
+                )
+
+    def _check_new_names(self, names: list[str], spans: dict[str, tuple[Span, Document]]) -> None:
+        """A label is created with the name the file gives it, exactly, or not at all."""
+        for name in names:
+            span = spans[name][0]
+            if len(name) > LABEL_NAME_MAX:
+                raise self.fail(
+                    f"the label “{name[:40]}…” is {len(name)} characters long; a label's name "
+                    f"holds at most {LABEL_NAME_MAX}. Shorten it in the file, or add the label "
+                    "to the codebook under a shorter name and rename it in the file.",
+                    span,
+                )
+            if " ".join(name.split()) != name:
+                raise self.fail(
+                    f"the label “{name}” has blank space at its edges, or other than single "
+                    "spaces between its words; a label is created with its name exactly, and "
+                    "that space would not survive brat or the codebook's editor. Tidy the "
+                    "name in the file.",
+                    span,
+                )
 
     # Articles
 

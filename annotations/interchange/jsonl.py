@@ -1,9 +1,11 @@
 """JSON Lines: doccano's lines and Newsdesk's own, read and written. Pure, no Django.
 
-One article per line. The reader takes doccano's ``{"text", "label": [[s, e, "L"]]}``
-(or ``"labels"``) and our export lines, whose ``tags`` keep attributes, notes, annotators
-and relations; offsets are mapped through the normalisation of each line's text (see
-anchoring.py). The writer gives both: a doccano-style ``label`` list and our ``tags``.
+One article per line. The reader takes doccano's two shapes, ``{"text", "label": [[s, e,
+"L"]]}`` (or ``"labels"``) and ``{"text", "entities": [{"id", "label", "start_offset",
+"end_offset"}], "relations": [{"from_id", "to_id", "type"}]}``, and our export lines,
+whose ``tags`` keep attributes, notes, annotators and relations; offsets are mapped
+through the normalisation of each line's text (see anchoring.py). The writer gives
+both: a doccano-style ``label`` list and our ``tags``.
 """
 
 import json
@@ -20,6 +22,7 @@ from annotations.interchange.records import (
     Span,
     anchored,
     normalised,
+    relation_type,
 )
 
 # Reading
@@ -57,6 +60,19 @@ def _jsonl_document(item: Any, *, name: str, line: int) -> Document:
     if "tags" in item:
         _jsonl_tags(doc, norm, item["tags"], fail, name=name, line=line)
         return doc
+    if "spans" in item:  # Prodigy's shape, or anything else holding spans we do not read
+        raise fail(
+            "“spans” is not read: give the tags as doccano's “label” ([start, end, "
+            '"Label"]) or “entities” (start_offset, end_offset, label).'
+        )
+    if "entities" in item or "relations" in item:
+        if "label" in item or "labels" in item:
+            raise fail(
+                "the line has both “entities” and “label”: keep one of doccano's shapes, so "
+                "no tag is read twice or left out."
+            )
+        _doccano_entities(doc, norm, item, fail, name=name, line=line)
+        return doc
     key = "label" if "label" in item else "labels"
     entries = item.get(key, [])
     if not isinstance(entries, list):
@@ -75,6 +91,62 @@ def _jsonl_document(item: Any, *, name: str, line: int) -> Document:
             Span(key=str(index), label=entry[2], start=start, end=end, line=line, where=where)
         )
     return doc
+
+
+def _doccano_entities(doc: Document, norm, item: dict, fail, *, name: str, line: int) -> None:
+    """doccano's relation-extraction shape: entities by id, and relations between them."""
+    entities, relations = item.get("entities", []), item.get("relations", [])
+    if not isinstance(entities, list) or not isinstance(relations, list):
+        raise fail("“entities” and “relations” must be lists.")
+    keys = set()
+    for index, entity in enumerate(entities, start=1):
+        where = f"entity {index}"
+        if not (
+            isinstance(entity, dict)
+            and type(entity.get("start_offset")) is int
+            and type(entity.get("end_offset")) is int
+            and isinstance(entity.get("label"), str)
+        ):
+            raise fail(
+                f"{json.dumps(entity)[:80]} is not an entity with whole-number "
+                "“start_offset” and “end_offset” and a “label”.",
+                where,
+            )
+        key = str(entity.get("id", f"#{index}"))
+        if key in keys:
+            raise fail(f"the entity id {key} is used twice.", where)
+        keys.add(key)
+        start, end = anchored(
+            norm,
+            entity["start_offset"],
+            entity["end_offset"],
+            None,
+            name=name,
+            line=line,
+            where=where,
+        )
+        doc.spans.append(
+            Span(key=key, label=entity["label"], start=start, end=end, line=line, where=where)
+        )
+    for index, relation in enumerate(relations, start=1):
+        where = f"relation {index}"
+        if not isinstance(relation, dict) or not isinstance(relation.get("type"), str):
+            raise fail("a relation needs a “type”, a “from_id” and a “to_id”.", where)
+        kind = relation_type(relation["type"])
+        if kind is None:
+            raise fail(
+                f"the relation type “{relation['type']}” has no counterpart: Newsdesk links a "
+                "claim to its source (attributed_to, Attribution) and a source to an earlier "
+                "mention (same_as, Equiv).",
+                where,
+            )
+        ends = [str(relation.get("from_id")), str(relation.get("to_id"))]
+        for end in ends:
+            if end not in keys:
+                raise fail(
+                    f"the relation points to entity {end}, which is not on this line.", where
+                )
+        doc.links.append(Link(kind, ends[0], ends[1], line, where))
 
 
 def _jsonl_tags(doc: Document, norm, tags: Any, fail, *, name: str, line: int) -> None:

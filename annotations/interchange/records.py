@@ -29,6 +29,17 @@ CONTENT_TYPES = {
 }
 ATTRIBUTED_TO, SAME_AS = "attributed_to", "same_as"
 RELATION_TYPES = (ATTRIBUTED_TO, SAME_AS)
+# Other tools' relation names read as ours (casefolded, spaces as "_"); others are refused.
+RELATION_NAMES = {
+    "attributed_to": ATTRIBUTED_TO,
+    "attribution": ATTRIBUTED_TO,
+    "same_as": SAME_AS,
+    "equiv": SAME_AS,
+}
+
+
+def relation_type(name: str) -> str | None:
+    return RELATION_NAMES.get("_".join(name.casefold().split()))
 
 
 # What a reader gives the import service
@@ -106,6 +117,8 @@ class Document:
     article_id: int | None = None
     source: str = ""
     line: int | None = None
+    # brat types cannot hold spaces: "New_Technique" may name the label "New Technique".
+    underscores_for_spaces: bool = False
 
 
 def same_name(a: str, b: str) -> bool:

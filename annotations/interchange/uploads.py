@@ -47,18 +47,22 @@ def sort_uploads(
     pairs: list[tuple[str, str]],
     max_bytes: int,
     zip_limits: formats.ZipLimits,
-) -> tuple[list[tuple[str, str]], list[Unit]]:
-    """The files to read, and the (name, reason) of every file refused or left out.
+    folder_annotators: bool = False,
+) -> tuple[list[tuple[str, str]], list[Unit], list[str]]:
+    """The (name, reason) of every file refused or left out, the files to read, and the
+    names of brat configuration files skipped.
 
-    ``pairs`` names (.ann, .txt) pairs whose names differ.
+    ``pairs`` names (.ann, .txt) pairs whose names differ. With ``folder_annotators``, a
+    zip laid out ``<annotator>/<article>.ann`` (as our brat export is) names the annotator.
     """
     refused: list[tuple[str, str]] = []
+    skipped: list[str] = []
     files: list[tuple[str, bytes, str]] = []  # name, content, annotator (from a zip folder)
     for upload in uploads:
         try:
             ingest.check_size(upload.name, max(len(upload.data), upload.size or 0), max_bytes)
             if upload.name.lower().endswith(".zip"):
-                files.extend(_zip_files(upload, zip_limits, refused))
+                files.extend(_zip_files(upload, zip_limits, refused, folder_annotators))
             else:
                 files.append((upload.name, upload.data, ""))
         except ingest.IngestError as exc:
@@ -88,12 +92,10 @@ def sort_uploads(
             units.append(("jsonl", name, ""))
         elif lower.endswith((".json", ".jsonld")):
             units.append(("w3c", name, ""))
+        elif PurePosixPath(name).name in BRAT_CONFIG:
+            skipped.append(name)  # brat's settings, which a collection carries beside its files
         elif not lower.endswith(".txt"):
-            reason = (
-                "brat configuration, not annotations"
-                if PurePosixPath(name).name in BRAT_CONFIG
-                else "not a .ann, .txt, .jsonl, .json or .jsonld file"
-            )
+            reason = "not a .ann, .txt, .jsonl, .json or .jsonld file"
             if lower.endswith(".zip"):
                 reason = "an archive inside an archive is not opened"
             refused.append((name, f"{name}: left out ({reason})."))
@@ -111,17 +113,23 @@ def sort_uploads(
                 "upload page.",
             )
         )
-    return refused, [
-        Unit(kind, name, named[name][0], named[other][0] if other else b"", named[name][1])
-        for kind, name, other in units
-    ]
+    return (
+        refused,
+        [
+            Unit(kind, name, named[name][0], named[other][0] if other else b"", named[name][1])
+            for kind, name, other in units
+        ],
+        skipped,
+    )
 
 
 def _stem(name: str) -> str:
     return name.rsplit(".", 1)[0]
 
 
-def _zip_files(upload: Upload, limits: formats.ZipLimits, refused: list[tuple[str, str]]):
+def _zip_files(
+    upload: Upload, limits: formats.ZipLimits, refused: list[tuple[str, str]], folders: bool
+):
     """The readable files of a zip; a member refused by the limits goes to ``refused``.
 
     An archive that cannot be opened, holds too many files or expands too far raises
@@ -133,9 +141,11 @@ def _zip_files(upload: Upload, limits: formats.ZipLimits, refused: list[tuple[st
             refused.append((member.name, member.error))
             continue
         parts = PurePosixPath(member.name.removeprefix(upload.name + "/")).parts
-        # brat exports are laid out <annotator>/<article>.ann: the folder names the annotator.
+        # Our brat export is laid out <annotator>/<article>.ann: when asked, the folder
+        # names the annotator. Other collections' folders name a language or a batch.
         is_ann = member.name.lower().endswith(".ann")
-        out.append((member.name, member.data, parts[0] if len(parts) == 2 and is_ann else ""))
+        who = parts[0] if folders and len(parts) == 2 and is_ann else ""
+        out.append((member.name, member.data, who))
     return out
 
 

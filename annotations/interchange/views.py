@@ -130,6 +130,7 @@ def tags_import(request: HttpRequest) -> HttpResponse:
                 codebook=data["codebook"],
                 create_labels=data["create_labels"],
                 article=data["article"],
+                folder_annotators=data["folder_annotators"],
             ),
         )
     template = IMPORT_PAGE + "#import-area" if request.htmx else IMPORT_PAGE

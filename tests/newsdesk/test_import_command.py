@@ -140,3 +140,40 @@ def test_a_zip_bomb_is_refused_and_nothing_is_created(tmp_path, staff, settings)
     item = ImportItem.objects.get()
     assert item.status == "failed" and "would expand to 1.1 MB" in item.message
     assert not Article.objects.exists()
+
+
+def test_a_brat_folder_gives_its_texts_and_skips_its_tags_settings_and_readme(tmp_path, staff):
+    corpus = tmp_path / "CoNLL"
+    (corpus / "esp").mkdir(parents=True)
+    (corpus / "esp" / "esp.train.txt").write_text("Rain fell on Madrid.", encoding="utf-8")
+    (corpus / "esp" / "esp.train.ann").write_text("T1\tLOC 13 19\tMadrid\n", encoding="utf-8")
+    for conf in ("annotation.conf", "tools.conf", "visual.conf"):
+        (corpus / "esp" / conf).write_text("[entities]\nLOC\n", encoding="utf-8")
+    (corpus / "README").write_text("The CoNLL 2002 shared task data.", encoding="utf-8")
+    (corpus / "LICENSE").write_text("CC BY.", encoding="utf-8")
+    with pytest.raises(CommandError, match="1 file could not be imported"):
+        run(str(corpus))
+    (batch,) = ImportBatch.objects.all()
+    out = batch.items.values_list("name", "status", "message")
+    assert sorted(out) == [
+        (
+            "CoNLL/LICENSE",
+            "failed",
+            "CoNLL/LICENSE: a file without an extension is not supported. Upload .txt, .md, "
+            ".html, .htm, .docx, .pdf files, a .zip of them, or paste the text.",
+        ),
+        ("CoNLL/esp/esp.train.txt", "imported", ""),
+    ]
+    assert Article.objects.get().text == "Rain fell on Madrid."
+
+
+def test_skipped_files_are_counted_in_the_summary(tmp_path, staff):
+    (tmp_path / "a.txt").write_text("Rain fell on Madrid.", encoding="utf-8")
+    (tmp_path / "a.ann").write_text("T1\tLOC 13 19\tMadrid\n", encoding="utf-8")
+    (tmp_path / "README.md").write_text("# About\n\nThe corpus.", encoding="utf-8")
+    out, _ = run(str(tmp_path))
+    listed = f"Skipped as not articles (.ann, .conf, README):\n  {tmp_path.name}/README.md\n"
+    assert listed + f"  {tmp_path.name}/a.ann\n" in out
+    assert "Imported 1, duplicates skipped 0, failed 0 (of 1 files; batch" in out
+    assert "; 2 files skipped as not articles (.ann, .conf, README)." in out
+    assert Article.objects.count() == 1

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from annotations import access, codebooks
 from annotations.interchange import import_service
+from annotations.interchange.uploads import BRAT_CONFIG
 from annotations.models import Category, Codebook
 from newsdesk.models import Article
 
@@ -34,13 +35,31 @@ class Command(BaseCommand):
         )
         parser.add_argument("--article", type=int, help="Article for W3C targets not found here.")
         parser.add_argument(
+            "--annotators-from-folders",
+            action="store_true",
+            help="In a zip laid out <annotator>/<article>.ann (Newsdesk's brat export), the "
+            "folder names the annotator. Without it, folders name no one.",
+        )
+        parser.add_argument(
             "--ann", action="append", default=[], help="A .ann whose .txt has another name."
         )
         parser.add_argument(
             "--txt", action="append", default=[], help="The .txt for the --ann at the same place."
         )
 
-    def handle(self, *args, paths, user, codebook, create_labels, article, ann, txt, **options):
+    def handle(
+        self,
+        *args,
+        paths,
+        user,
+        codebook,
+        create_labels,
+        article,
+        ann,
+        txt,
+        annotators_from_folders,
+        **options,
+    ):
         if len(ann) != len(txt):
             raise CommandError("Give one --txt for each --ann.")
         importer = None
@@ -75,13 +94,19 @@ class Command(BaseCommand):
         results = import_service.import_uploads(
             uploads=uploads,
             options=import_service.Options(
-                importer=importer, codebook=book, create_labels=create_labels or "", article=target
+                importer=importer,
+                codebook=book,
+                create_labels=create_labels or "",
+                article=target,
+                folder_annotators=annotators_from_folders,
             ),
             pairs=list(zip(ann, txt, strict=True)),
         )
         failed = 0
         for result in results:
-            if result.ok:
+            if result.skipped:
+                self.stdout.write(f"{result.name}: skipped ({result.skipped})")
+            elif result.ok:
                 self.stdout.write(
                     f"{result.name}: {result.tags_added} tags added, {result.twins_skipped} "
                     f"skipped (already here), {result.relations_added} links; articles "
@@ -95,10 +120,13 @@ class Command(BaseCommand):
             else:
                 failed += 1
                 self.stderr.write(result.error)
-        done = [r for r in results if r.ok]
+        done = [r for r in results if r.ok and not r.skipped]
+        skipped = len(results) - len(done) - failed
         self.stdout.write(
             self.style.SUCCESS(
-                f"{len(done)} file(s) imported, {failed} refused: "
+                f"{len(done)} file(s) imported, {failed} refused"
+                + (f", {skipped} skipped (brat configuration)" if skipped else "")
+                + ": "
                 f"{sum(r.tags_added for r in done)} tags added, "
                 f"{sum(r.twins_skipped for r in done)} skipped, "
                 f"{sum(r.relations_added for r in done)} links added, "
@@ -111,7 +139,9 @@ class Command(BaseCommand):
     def _files(self, path: Path) -> list[Path]:
         if path.is_dir():
             return sorted(
-                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES
+                p
+                for p in path.rglob("*")
+                if p.is_file() and (p.suffix.lower() in SUFFIXES or p.name in BRAT_CONFIG)
             )
         if not path.exists():
             raise CommandError(f"{path} does not exist.")

@@ -9,6 +9,15 @@ from tqdm import tqdm
 from newsdesk import import_batches
 from newsdesk.models import ImportItem
 
+# Beside the texts of an annotation collection (brat's, say): its tags, settings and
+# notes, which are not articles. Skipped, and counted, in folders; tags are imported with
+# import_annotations.
+NOT_ARTICLES = (".ann", ".conf")
+
+
+def not_an_article(path: Path) -> bool:
+    return path.suffix.lower() in NOT_ARTICLES or path.name.split(".")[0].upper() == "README"
+
 
 @dataclass
 class DiskFile:
@@ -29,7 +38,8 @@ class Command(BaseCommand):
     help = (
         "Import articles from files, folders (recursively) and zips: .txt, .md, .html, "
         ".docx, .pdf, and .zip archives of them. Same rules and limits as the upload page; "
-        "ends with a summary, and exits non-zero when a file failed."
+        "ends with a summary, and exits non-zero when a file failed. In folders, brat's "
+        ".ann and .conf files and READMEs are skipped and counted."
     )
 
     def add_arguments(self, parser):
@@ -40,9 +50,15 @@ class Command(BaseCommand):
 
     def handle(self, *args, paths: list[str], user: str | None, **options):
         self.verbosity = options["verbosity"]
+        self.skipped: list[str] = []
         files = self.collect(paths)
         if not files:
-            raise CommandError("No files to import in " + ", ".join(paths) + ".")
+            raise CommandError(
+                "No files to import in "
+                + ", ".join(paths)
+                + (f" ({self.skipped_text()})" if self.skipped else "")
+                + "."
+            )
         owner = self.owner(user)
         entries = import_batches.import_entries(files)
         batch = import_batches.import_batch_create(
@@ -82,12 +98,19 @@ class Command(BaseCommand):
                 for found in sorted(path.rglob("*")):
                     relative = found.relative_to(path)
                     if found.is_file() and not any(p.startswith(".") for p in relative.parts):
-                        files.append(DiskFile(str(path.name / relative), found))
+                        if not_an_article(found):
+                            self.skipped.append(str(path.name / relative))
+                        else:
+                            files.append(DiskFile(str(path.name / relative), found))
             elif path.is_file():
                 files.append(DiskFile(path.name, path))
             else:
                 raise CommandError(f"{given}: no such file or folder.")
         return files
+
+    def skipped_text(self) -> str:
+        n = len(self.skipped)
+        return f"{n} file{'s' if n != 1 else ''} skipped as not articles (.ann, .conf, README)"
 
     def summarise(self, batch) -> None:
         counts = import_batches.import_batch_counts(batch)
@@ -101,6 +124,12 @@ class Command(BaseCommand):
         for item in items:
             if item.status == ImportItem.Status.IMPORTED and self.verbosity > 1:
                 self.stdout.write(f"  imported {item.name} as article {item.article_id}")
+        if self.skipped:
+            self.stdout.write("Skipped as not articles (.ann, .conf, README):")
+            for name in self.skipped if self.verbosity > 1 else self.skipped[:5]:
+                self.stdout.write(f"  {name}")
+            if self.verbosity < 2 and len(self.skipped) > 5:
+                self.stdout.write(f"  … and {len(self.skipped) - 5} more (-v 2 lists them)")
         if duplicates:
             self.stdout.write("Duplicates skipped:")
             for item in duplicates:
@@ -111,7 +140,9 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {item.message}")
         summary = (
             f"Imported {counts['imported']}, duplicates skipped {counts['duplicate']}, "
-            f"failed {counts['failed']} (of {counts['total']} files; batch {batch.pk})."
+            f"failed {counts['failed']} (of {counts['total']} files; batch {batch.pk})"
+            + (f"; {self.skipped_text()}" if self.skipped else "")
+            + "."
         )
         if failed:
             self.stdout.write(summary)

@@ -2,6 +2,7 @@
 
 import io
 import json
+import zipfile
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -73,6 +74,36 @@ def test_the_command_reports_refusals_and_fails(tmp_path, alice, codebook, capsy
     assert not Article.objects.exists()
 
 
+def test_a_refused_label_does_not_stop_the_other_files_or_the_summary(
+    tmp_path, staff, codebook, capsys
+):
+    long_name = "x" * 101
+    lines = [
+        {"text": "Rain fell on Paris.", "label": [[0, 9, long_name]]},
+        {"text": "Snow fell on Lyon.", "label": [[0, 9, "Weather"], [13, 17, "Weather_place"]]},
+    ]
+    for number, line in enumerate(lines, start=1):
+        (tmp_path / f"{number}.jsonl").write_text(json.dumps(line), encoding="utf-8")
+    (tmp_path / "3.jsonl").write_text(json.dumps(lines[1]), encoding="utf-8")
+    with pytest.raises(CommandError, match="1 file\\(s\\) were refused"):
+        call_command(
+            "import_annotations",
+            str(tmp_path),
+            "--user",
+            staff.username,
+            "--create-labels",
+            "framing",
+        )
+    out, err = capsys.readouterr()
+    assert "1.jsonl, line 1, label 1: the label “xxx" in err and "Traceback" not in err
+    assert "2 file(s) imported, 1 refused: 2 tags added, 2 skipped" in out
+    assert set(Label.objects.filter(category="framing").values_list("name", flat=True)) >= {
+        "Weather",
+        "Weather_place",
+    }
+    assert Annotation.objects.count() == 2
+
+
 def test_the_command_without_a_user_needs_annotators_named(tmp_path, bob, codebook, capsys):
     folder = tmp_path / "export"
     (folder / "bob").mkdir(parents=True)
@@ -81,11 +112,28 @@ def test_the_command_without_a_user_needs_annotators_named(tmp_path, bob, codebo
     import shutil
 
     archive = shutil.make_archive(str(tmp_path / "export"), "zip", folder)
-    call_command("import_annotations", archive)
+    call_command("import_annotations", archive, "--annotators-from-folders")
     assert Annotation.objects.get().owner == bob
     with pytest.raises(CommandError, match="no user named zoe"):
         call_command("import_annotations", archive, "--user", "zoe")
     assert not Relation.objects.exists()
+
+
+def test_a_zipped_brat_collection_is_the_importers_and_its_settings_are_skipped(
+    tmp_path, alice, codebook, capsys
+):
+    archive = tmp_path / "conll.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("esp/esp.train.txt", "Officials said prices rose.")
+        zf.writestr("esp/esp.train.ann", "T1\tClaim 15 26\tprices rose\n")
+        for conf in ("annotation.conf", "tools.conf", "visual.conf", "kb_shortcuts.conf"):
+            zf.writestr(f"esp/{conf}", "[entities]\nClaim\n")
+    call_command("import_annotations", str(archive), "--user", "alice")  # exits 0
+    out, err = capsys.readouterr()
+    assert err == ""
+    assert "conll.zip/esp/tools.conf: skipped (brat configuration)" in out
+    assert "1 file(s) imported, 0 refused, 4 skipped (brat configuration): 1 tags added" in out
+    assert Annotation.objects.get().owner == alice  # "esp" is a language, not a user
 
 
 # export_annotations

@@ -177,8 +177,8 @@ def test_it_creates_unknown_labels_on_request_in_the_chosen_category(staff, code
     text = "Rain fell on Paris and Lyon, said Météo-France."
     lines = [t_line("T1", "LOC", text, "Paris"), t_line("T2", "Named_org", text, "Météo-France")]
     result = one(brat_pair("w", text, lines), staff, codebook, create_labels="framing")
-    assert result.labels_created == ["LOC", "Named org"]
-    created = Label.objects.filter(name__in=["LOC", "Named org"])
+    assert result.labels_created == ["LOC", "Named_org"]
+    created = Label.objects.filter(name__in=["LOC", "Named_org"])
     assert {(lb.codebook, lb.category) for lb in created} == {(codebook, "framing")}
     assert result.tags_added == 2
 
@@ -225,6 +225,85 @@ def test_an_annotator_imports_under_the_codebook_staff_chose(article, alice, cod
     lines = [t_line("T1", "Claim", article.text, CLAIM_QUOTE)]
     assert one(brat_pair("w", article.text, lines), alice, book).tags_added == 1
     assert Annotation.objects.get().label.codebook == book
+
+
+def test_it_creates_labels_differing_by_underscore_and_space_as_two(staff, codebook):
+    text = "Rain fell on Paris and Lyon."
+    line = {"text": text, "label": [[0, 9, "New_Technique"], [13, 18, "New Technique"]]}
+    upload = Upload("a.jsonl", json.dumps(line).encode())
+    result = one([upload], staff, codebook, create_labels="framing")
+    assert result.ok, result.error
+    assert sorted(result.labels_created) == ["New Technique", "New_Technique"]
+    tags = Annotation.objects.order_by("start").values_list("label__name", flat=True)
+    assert list(tags) == ["New_Technique", "New Technique"]
+
+
+def test_a_label_over_the_name_limit_is_refused_each_time_without_a_crash(staff, codebook):
+    text = "Rain fell on Paris and Lyon."
+    long_name = "Appeal to fear " + "x" * 95
+    upload = Upload("long.jsonl", json.dumps({"text": text, "label": [[0, 9, long_name]]}).encode())
+    for _ in range(2):
+        error = refused([upload], staff, codebook, create_labels="framing")
+        assert "long.jsonl, line 1, label 1: the label “Appeal to fear xxx" in error
+        assert "is 110 characters long; a label's name holds at most 100." in error
+    assert not Label.objects.filter(name__startswith="Appeal").exists()
+
+
+def doccano(name, text, *labels):
+    """One doccano line with a tag on each (phrase, label) pair."""
+    spans = [[text.index(p), text.index(p) + len(p), label] for p, label in labels]
+    return Upload(name, json.dumps({"text": text, "label": spans}).encode())
+
+
+def test_a_label_differing_only_in_case_from_the_codebooks_is_reported(staff, codebook):
+    upload = doccano("c.jsonl", "Rain fell on Paris.", ("Rain fell", "claim"))
+    for create in ("", "claim"):
+        error = refused([upload], staff, codebook, create_labels=create)
+        assert (
+            "c.jsonl, line 1, label 1: the label “claim” differs only in case from “Claim” in "
+            "the codebook: labels are matched by their exact name." in error
+        )
+
+
+def test_two_new_labels_differing_only_in_case_are_reported(staff, codebook):
+    upload = doccano("c.jsonl", "Rain fell on Paris.", ("Rain", "LOC"), ("Paris", "Loc"))
+    error = refused([upload], staff, codebook, create_labels="source")
+    assert "the label “LOC” differs only in case from “Loc” in this file" in error
+
+
+def test_brat_types_name_labels_exactly_or_with_underscores_for_spaces(
+    staff, codebook, official_label
+):
+    text = "Rain fell, the Met Office said."
+    lines = [t_line("T1", "Official_source", text, "the Met Office")]
+    result = one(brat_pair("b", text, lines), staff, codebook)
+    assert result.ok, result.error
+    assert Annotation.objects.get().label == official_label
+    # JSON Lines writes spaces as spaces: an underscore there is another label.
+    line = doccano("j.jsonl", text, ("the Met Office", "Official_source"))
+    result = one([line], staff, codebook, create_labels="source")
+    assert result.labels_created == ["Official_source"]
+    assert Annotation.objects.filter(label__name="Official_source").count() == 1
+
+
+@pytest.mark.parametrize("label", ["", " "])
+def test_an_empty_label_name_is_refused(alice, codebook, label):
+    text = "Rain fell on Paris."
+    error = refused(
+        [doccano("e.jsonl", text, ("Rain", label))], alice, codebook, create_labels="source"
+    )
+    assert "e.jsonl, line 1, label 1: a tag has no label name." in error
+    if not label:  # brat's space is the separator: " 0 4" is refused as offsets
+        brat_lines = [f"T1\t{label} 0 4\tRain"]
+        error = refused(brat_pair("e", text, brat_lines), alice, codebook, create_labels="source")
+        assert "e.ann, line 1, T1: a tag has no label name." in error
+
+
+@pytest.mark.parametrize("label", [" Appeal", "Appeal ", "Appeal  to fear", "Appeal\tto"])
+def test_a_new_label_with_odd_blank_space_is_refused_not_changed(staff, codebook, label):
+    upload = doccano("w.jsonl", "Rain fell on Paris.", ("Rain", label))
+    error = refused([upload], staff, codebook, create_labels="framing")
+    assert f"the label “{label}” has blank space at its edges" in error
 
 
 def test_a_quote_mismatch_late_in_the_file_rejects_all_of_it(alice, codebook):
@@ -318,7 +397,7 @@ def test_a_link_between_the_wrong_kinds_of_tag_is_refused(article, alice, codebo
 def test_a_non_staff_user_cannot_import_tags_named_for_another_user(article, alice, bob, codebook):
     text = article.text
     data = zipped({"bob/1.txt": text, "bob/1.ann": t_line("T1", "Claim", text, CLAIM_QUOTE)})
-    error = refused([Upload("export.zip", data)], alice, codebook)
+    error = refused([Upload("export.zip", data)], alice, codebook, folder_annotators=True)
     assert (
         "export.zip/bob/1.ann, line 1, T1: the file names “bob” as the annotator: you can " in error
     )
@@ -327,14 +406,14 @@ def test_a_non_staff_user_cannot_import_tags_named_for_another_user(article, ali
 def test_staff_import_tags_for_the_user_a_file_names(article, staff, bob, codebook):
     text = article.text
     data = zipped({"bob/1.txt": text, "bob/1.ann": t_line("T1", "Claim", text, CLAIM_QUOTE)})
-    result = one([Upload("export.zip", data)], staff, codebook)
+    result = one([Upload("export.zip", data)], staff, codebook, folder_annotators=True)
     assert result.ok and Annotation.objects.get().owner == bob
 
 
 def test_staff_naming_an_unknown_user_is_refused(article, staff, codebook):
     text = article.text
     data = zipped({"zoe/1.txt": text, "zoe/1.ann": t_line("T1", "Claim", text, CLAIM_QUOTE)})
-    error = refused([Upload("export.zip", data)], staff, codebook)
+    error = refused([Upload("export.zip", data)], staff, codebook, folder_annotators=True)
     assert "the file names “zoe”, who has no account here." in error
 
 
@@ -379,7 +458,7 @@ def test_doccano_lines_create_articles_and_tags(alice, codebook):
         {"text": "Prices rose 5%, the bank said.", "label": [[0, 14, "Claim"], [16, 24, "Source"]]},
         {
             "text": "Second story.\r\nA source said so.",
-            "labels": [[15, 23, "source"]],
+            "labels": [[15, 23, "Source"]],
             "title": "Second",
         },
     ]
@@ -430,6 +509,26 @@ def test_our_lines_keep_attributes_notes_relations_and_annotators(article, staff
         bob,
         {"identification": "anonymous"},
         "Unnamed",
+    )
+
+
+def test_doccano_entities_and_relations_become_tags_and_links(alice, codebook):
+    text = "Prices rose 5%, the bank said."
+    line = {
+        "text": text,
+        "entities": [
+            {"id": 1, "label": "Claim", "start_offset": 0, "end_offset": 14},
+            {"id": 2, "label": "Source", "start_offset": 16, "end_offset": 24},
+        ],
+        "relations": [{"id": 1, "from_id": 2, "to_id": 1, "type": "attribution"}],
+    }
+    result = one([Upload("r.jsonl", json.dumps(line).encode())], alice, codebook)
+    assert (result.tags_added, result.relations_added) == (2, 1)
+    relation = Relation.objects.get()  # read back source → claim, stored claim → source
+    assert (relation.from_annotation.quote, relation.to_annotation.quote, relation.type) == (
+        "Prices rose 5%",
+        "the bank",
+        "attributed_to",
     )
 
 
@@ -519,8 +618,9 @@ def test_the_conll_2002_news_import_with_labels_created_on_request(language, sta
     ]
     uploads.append(Upload("tools.conf", (folder / "tools.conf").read_bytes()))
     results = run(uploads, staff, codebook, create_labels="source")
-    assert [r.error for r in results if not r.ok] == [
-        "tools.conf: left out (brat configuration, not annotations)."
+    assert [r.error for r in results if not r.ok] == []
+    assert [(r.name, r.skipped) for r in results if r.skipped] == [
+        ("tools.conf", "brat configuration")
     ]
     t_lines = sum(
         1 for p in folder.glob("*.ann") for line in p.read_text().splitlines() if line[:1] == "T"

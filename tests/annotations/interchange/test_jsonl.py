@@ -20,6 +20,69 @@ def test_jsonl_reads_doccano_lines_with_crlf_text():
     assert (second.title, second.line, second.spans[0].label) == ("T", 3, "Framing")
 
 
+def doccano_relations_line(text, **extra):
+    """doccano's relation-extraction shape: a claim attributed to its source."""
+    return {
+        "id": 4,
+        "text": text,
+        "entities": [
+            {
+                "id": 11,
+                "label": "Claim",
+                "start_offset": at(text, CLAIM)[0],
+                "end_offset": at(text, CLAIM)[1],
+            },
+            {
+                "id": 12,
+                "label": "Source",
+                "start_offset": at(text, SOURCE)[0],
+                "end_offset": at(text, SOURCE)[1],
+            },
+        ],
+        "relations": [{"id": 0, "from_id": 11, "to_id": 12, "type": "Attributed to"}],
+        **extra,
+    }
+
+
+def test_jsonl_reads_doccanos_entities_and_relations_with_crlf_text():
+    text = "Line one.\r\n" + TEXT
+    (doc,) = read_jsonl(json.dumps(doccano_relations_line(text)), name="d.jsonl")
+    assert [(s.key, s.label, doc.text[s.start : s.end]) for s in doc.spans] == [
+        ("11", "Claim", CLAIM),
+        ("12", "Source", SOURCE),
+    ]
+    assert doc.spans[0].start == at(text, CLAIM)[0] - 1  # the CR is gone
+    ((kind, first, second),) = [(k.type, k.from_key, k.to_key) for k in doc.links]
+    assert (kind, first, second) == ("attributed_to", "11", "12")
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (
+            {"relations": [{"from_id": 11, "to_id": 12, "type": "contradicts"}]},
+            "line 1, relation 1: the relation type “contradicts” has no counterpart",
+        ),
+        (
+            {"relations": [{"from_id": 11, "to_id": 99, "type": "same_as"}]},
+            "line 1, relation 1: the relation points to entity 99, which is not on this line.",
+        ),
+        (
+            {"entities": [{"id": 1, "label": "Claim", "start": 0, "end": 4}], "relations": []},
+            'line 1, entity 1: {"id": 1, "label": "Claim", "start": 0, "end": 4} is '
+            "not an entity with whole-number “start_offset” and “end_offset” and a “label”.",
+        ),
+        ({"label": [[0, 4, "Claim"]]}, "the line has both “entities” and “label”"),
+        ({"spans": [{"start": 0, "end": 4, "label": "Claim"}]}, "“spans” is not read"),
+    ],
+)
+def test_jsonl_refuses_doccano_entities_it_cannot_read_by_line(change, message):
+    line = {**doccano_relations_line(TEXT), **change}
+    with pytest.raises(ImportFormatError) as caught:
+        read_jsonl(json.dumps(line), name="d.jsonl")
+    assert message in str(caught.value)
+
+
 def test_jsonl_reads_our_richer_lines_with_relations():
     s, c = at(TEXT, SOURCE), at(TEXT, CLAIM)
     line = {

@@ -228,6 +228,27 @@ def test_jsonl_round_trip_keeps_doccano_labels_with_emoji_and_crlf(tmp_path, ali
             assert line["text"][start:end] in ("Café owners", "so-called")
 
 
+def test_jsonl_round_trip_keeps_doccanos_entities_and_relations(tmp_path, alice, codebook):
+    crlf = TEXT.replace("\n", "\r\n")
+    spans = spans_of(crlf, ("Source", "Café owners"), ("Claim", "prices had doubled"))
+    line = {
+        "text": crlf,
+        "entities": [
+            {"id": n, "label": label, "start_offset": s, "end_offset": e}
+            for n, (label, s, e) in enumerate(spans, start=1)
+        ],
+        "relations": [{"id": 1, "from_id": 2, "to_id": 1, "type": "attributed_to"}],
+    }
+    run_import([Upload("relations.jsonl", json.dumps(line).encode())], alice, codebook)
+    (out,) = [json.loads(line) for line in export(tmp_path, "jsonl").decode().splitlines()]
+    assert out["text"] == TEXT
+    expected = spans_of(TEXT, ("Source", "Café owners"), ("Claim", "prices had doubled"))
+    assert sorted(out["label"]) == sorted([s, e, label] for label, s, e in expected)
+    ids = {tag["label"]: tag["id"] for tag in out["tags"]}
+    claim = next(tag for tag in out["tags"] if tag["label"] == "Claim")
+    assert claim["relations"] == [{"type": "attributed_to", "to": ids["Source"]}]
+
+
 def test_jsonl_export_imports_back_onto_the_same_article(tmp_path, staff, alice, codebook):
     lines = [
         json.dumps(

@@ -28,13 +28,21 @@ def zipped(files: dict[str, bytes]) -> bytes:
 LIMITS = ZipLimits(members=10, member_bytes=10_000, total_bytes=50_000)
 
 
-def sort(*uploads, pairs=()):
-    return sort_uploads(list(uploads), pairs=list(pairs), max_bytes=100_000, zip_limits=LIMITS)
+def sort(*uploads, pairs=(), folder_annotators=False):
+    """(refused, units); the skipped are left to the tests that ask for them."""
+    refused, units, _ = sort_uploads(
+        list(uploads),
+        pairs=list(pairs),
+        max_bytes=100_000,
+        zip_limits=LIMITS,
+        folder_annotators=folder_annotators,
+    )
+    return refused, units
 
 
 def test_zip_gives_its_files_and_skips_folders_and_hidden_files():
     data = zipped({"alice/1.ann": b"", "alice/1.txt": b"Text", "__MACOSX/._1.txt": b"x"})
-    refused, (unit,) = sort(Upload("a.zip", data))
+    refused, (unit,) = sort(Upload("a.zip", data), folder_annotators=True)
     assert refused == []
     assert (unit.kind, unit.name, unit.data, unit.txt) == (
         "brat",
@@ -42,7 +50,26 @@ def test_zip_gives_its_files_and_skips_folders_and_hidden_files():
         b"",
         b"Text",
     )
-    assert unit.annotator == "alice"  # the zip's folder names the annotator
+    assert unit.annotator == "alice"  # the zip's folder names the annotator, as asked
+
+
+def test_zip_folders_name_no_annotator_unless_asked_and_brat_settings_are_skipped():
+    files = {
+        "esp/esp.train.ann": b"",
+        "esp/esp.train.txt": b"Text",
+        **{f"esp/{conf}": b"[entities]\nPER\n" for conf in ("annotation.conf", "tools.conf")},
+        **{conf: b"[labels]\n" for conf in ("visual.conf", "kb_shortcuts.conf")},
+    }
+    refused, (unit,), skipped = sort_uploads(
+        [Upload("esp.zip", zipped(files))], pairs=[], max_bytes=100_000, zip_limits=LIMITS
+    )
+    assert refused == [] and unit.annotator == ""
+    assert sorted(skipped) == [
+        "esp.zip/esp/annotation.conf",
+        "esp.zip/esp/tools.conf",
+        "esp.zip/kb_shortcuts.conf",
+        "esp.zip/visual.conf",
+    ]
 
 
 def test_zip_refuses_a_truncated_archive():

@@ -1,6 +1,8 @@
 """The import page."""
 
+import io
 import json
+import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -163,3 +165,33 @@ def test_an_annotator_asking_to_create_labels_is_refused_with_the_list(
     assert "w.ann: 1 label is not in the codebook “News”: Hedge. Only staff add labels" in page
     assert set(Label.objects.values_list("pk", flat=True)) == labels
     assert not Annotation.objects.exists()
+
+
+@pytest.mark.parametrize("from_folders, owner", [(False, "editor"), (True, "bob")])
+def test_a_zips_folders_name_the_annotators_only_when_asked(
+    staff_client, bob, article, codebook, from_folders, owner
+):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        zf.writestr("bob/1.txt", article.text)
+        zf.writestr("bob/1.ann", ann_for(article.text, ("Claim", CLAIM_QUOTE)))
+        zf.writestr("bob/annotation.conf", "[entities]\nClaim\n")
+    data = {"files": [SimpleUploadedFile("export.zip", buffer.getvalue())], "codebook": codebook.pk}
+    if from_folders:
+        data["folder_annotators"] = "on"
+    page = staff_client.post(URL, data).content.decode()
+    assert "<strong>export.zip/bob/annotation.conf</strong>: skipped (brat configuration)." in page
+    assert 'class="refused"' not in page
+    assert Annotation.objects.get().owner.username == owner
+
+
+def test_a_label_name_too_long_is_refused_on_the_page_each_time(staff_client, codebook):
+    line = {"text": "Rain fell on Paris.", "label": [[0, 4, "x" * 101]]}
+    for _ in range(2):
+        upload = SimpleUploadedFile("long.jsonl", json.dumps(line).encode())
+        response = staff_client.post(
+            URL, {"files": [upload], "codebook": codebook.pk, "create_labels": "framing"}
+        )
+        assert response.status_code == 200
+        assert "long.jsonl, line 1, label 1: the label “xxx" in response.content.decode()
+    assert not Article.objects.exists() and not codebook.labels.filter(name__startswith="x")
