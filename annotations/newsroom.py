@@ -44,9 +44,7 @@ TAGGED_BY = extensions.ArticleFilter(fields=_tagged_by_field, apply=_tagged_by)
 def register() -> None:
     extensions.add_urls("annotations.urls")
     extensions.add_article_filter(TAGGED_BY)
-    extensions.set_article_open_url(
-        lambda article: reverse("annotations:workbench", args=[article.pk])
-    )
+    extensions.set_article_open_url(_workbench_url)
     extensions.add_template("article-list-actions", "annotations/_list_actions.html")
     extensions.add_template("article-list-tools", "annotations/_export_bar.html")
     extensions.add_template("article-head-actions", "annotations/_article_head_actions.html")
