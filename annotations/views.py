@@ -241,14 +241,16 @@ def relation_create(request: HttpRequest, pk: int) -> HttpResponse:
     target = access.tag_for_change(request.user, target_pk)
     before = changes.state_of(tag)
     try:
-        services.relation_create(
+        relation = services.relation_create(
             from_annotation=tag,
             to_annotation=target,
             type=request.POST.get("type", Relation.Type.ATTRIBUTED_TO),
         )
     except services.AnnotationError as exc:
         return _refused(str(exc))
-    return _answer(request, tag, changes.between(tag.pk, before, changes.state_of(tag)))
+    # The write added one link: the state after it is known without reading it again.
+    after = dataclasses.replace(before, links=before.links | {(relation.pk, target.pk)})
+    return _answer(request, tag, changes.between(tag.pk, before, after))
 
 
 @require_POST
@@ -256,8 +258,10 @@ def relation_delete(request: HttpRequest, pk: int) -> HttpResponse:
     relation = access.relation_for_change(request.user, pk)
     tag = relation.from_annotation
     before = changes.state_of(tag)
+    removed = (relation.pk, relation.to_annotation_id)
     services.relation_delete(relation=relation)
-    return _answer(request, tag, changes.between(tag.pk, before, changes.state_of(tag)))
+    after = dataclasses.replace(before, links=before.links - {removed})
+    return _answer(request, tag, changes.between(tag.pk, before, after))
 
 
 def _answer(
