@@ -4,6 +4,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db.models import F
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -283,6 +284,16 @@ class AnnotationAdmin(ArticleTitleOnly, admin.ModelAdmin):
     def has_add_permission(self, request):
         # A tag's offsets are checked against the text: tags are made on the workbench.
         return False
+
+    def save_model(self, request, obj, form, change):
+        # A change made here is a new version of the tag, like a change on the workbench:
+        # a coder's editor still holding the old version then gets a conflict instead of
+        # silently writing over what was changed here.
+        if change and form.has_changed():
+            obj.version = F("version") + 1
+        super().save_model(request, obj, form, change)
+        if not isinstance(obj.version, int):
+            obj.refresh_from_db(fields=["version"])
 
 
 class ArticleCodebookForm(forms.ModelForm):

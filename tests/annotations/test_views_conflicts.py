@@ -4,6 +4,8 @@ Each edit, delete and restore sends the version of the tag it was made on; a sta
 answered 409 with the stored values and changes nothing.
 """
 
+import json
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -205,3 +207,50 @@ def test_checking_the_version_costs_no_query(alice_client, tag, article, alice, 
             counts[sent].append(_count(alice_client, url(name, source.pk), data | extra))
         source.delete()
     assert counts[True] == counts[False]
+
+
+def test_it_counts_an_admin_change_as_a_version_so_an_open_editor_conflicts(
+    alice_client, staff_client, source_tag
+):
+    """Staff correct the note in the admin while Alice's editor still holds version 1:
+    her save is refused with the admin's values, not written over them."""
+    admin_url = f"/admin/annotations/annotation/{source_tag.pk}/change/"
+    response = staff_client.post(
+        admin_url,
+        {
+            "label": source_tag.label_id,
+            "attributes": "{}",
+            "initial-attributes": "{}",
+            "note": "Checked against the wire copy.",
+            "origin": "manual",
+        },
+    )
+    assert response.status_code == 302
+    source_tag.refresh_from_db()
+    assert (source_tag.version, source_tag.note) == (2, "Checked against the wire copy.")
+
+    response = alice_client.post(
+        url("annotation-update", source_tag.pk),
+        {"note": "from the open editor", "version": "1"},
+        headers=HTMX,
+    )
+    assert response.status_code == 409
+    source_tag.refresh_from_db()
+    assert (source_tag.version, source_tag.note) == (2, "Checked against the wire copy.")
+
+
+def test_an_admin_save_without_changes_keeps_the_version(staff_client, source_tag):
+    attributes = json.dumps(source_tag.attributes)
+    response = staff_client.post(
+        f"/admin/annotations/annotation/{source_tag.pk}/change/",
+        {
+            "label": source_tag.label_id,
+            "attributes": attributes,
+            "initial-attributes": attributes,
+            "note": source_tag.note,
+            "origin": source_tag.origin,
+        },
+    )
+    assert response.status_code == 302
+    source_tag.refresh_from_db()
+    assert source_tag.version == 1
