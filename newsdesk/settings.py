@@ -167,6 +167,10 @@ AXES_VERBOSE = False
 # make it longer, so the time the login page names holds.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "newsdesk.views.login_locked_out"
+# Behind reverse proxies the lock is kept per client address from X-Forwarded-For, trusting
+# exactly this many proxies (0: the header is ignored, as it can be forged).
+NEWSDESK_TRUSTED_PROXIES = envint("NEWSDESK_TRUSTED_PROXIES", "0")
+AXES_CLIENT_IP_CALLABLE = "newsdesk.client_ip.client_ip"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "newsdesk:article-list"

@@ -140,3 +140,37 @@ def test_the_admin_login_is_locked_too(client, staff):
     assert response.status_code == 429
     response = client.post(url, {"username": "editor", "password": "editor-password-1"})
     assert response.status_code == 429 and logged_in_as(client) is None
+
+
+def through_proxy(client, username, password, forwarded_for):
+    return client.post(
+        LOGIN,
+        {"username": username, "password": password},
+        REMOTE_ADDR="10.0.0.2",
+        HTTP_X_FORWARDED_FOR=forwarded_for,
+    )
+
+
+def test_behind_a_trusted_proxy_a_lockout_is_per_client_address(client, alice, settings):
+    settings.NEWSDESK_TRUSTED_PROXIES = 1
+    codes = [through_proxy(client, "alice", "wrong", "203.0.113.9").status_code for _ in range(5)]
+    assert codes == [200, 200, 200, 200, 429]
+    assert AccessAttempt.objects.get(username="alice").ip_address == "203.0.113.9"
+    # Alice herself, from her own address through the same proxy, still gets in.
+    response = through_proxy(Client(), "alice", "alice-password-1", "198.51.100.4")
+    assert response.status_code == 302
+
+
+def test_a_forged_left_entry_does_not_move_the_lock_to_another_address(client, alice, settings):
+    """The attacker writes X-Forwarded-For himself; the proxy appends the real address."""
+    settings.NEWSDESK_TRUSTED_PROXIES = 1
+    for n in range(5):
+        through_proxy(client, "alice", "wrong", f"198.51.100.{n}, 203.0.113.9")
+    assert list(AccessAttempt.objects.values_list("ip_address", flat=True)) == ["203.0.113.9"]
+    assert through_proxy(client, "alice", "alice-password-1", "203.0.113.9").status_code == 429
+
+
+def test_without_a_trusted_proxy_the_header_is_ignored(client, alice, settings):
+    settings.NEWSDESK_TRUSTED_PROXIES = 0
+    through_proxy(client, "alice", "wrong", "203.0.113.9")
+    assert AccessAttempt.objects.get(username="alice").ip_address == "10.0.0.2"
