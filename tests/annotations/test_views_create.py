@@ -71,7 +71,7 @@ def test_creating_a_claim_offers_the_sources_to_link(
     )
     content = response.content.decode()
     assert url("relation-create", Annotation.objects.get(label=claim_label).pk) in content
-    assert f'<option value="{source_tag.pk}">' in content
+    assert f'<option value="{source_tag.pk}" selected>' in content
 
 
 def test_create_snaps_to_words_unless_told_not_to(alice_client, article, claim_label):
