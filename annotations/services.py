@@ -79,6 +79,7 @@ def annotation_create(
     text = article.text
     try:
         spans.check(text, start, end, quote)
+        selected = (start, end)
         start, end = spans.snap(text, start, end, words=snap_to_words)
         values = schema.clean(label.attribute_schema, attributes or {})
         note = schema.clean_note(note)
@@ -96,7 +97,8 @@ def annotation_create(
         note=note,
         origin=origin,
     )
-    with _no_twin(label, tag.quote), transaction.atomic():
+    widened = snap_to_words and (start, end) != spans.snap(text, *selected, words=False)
+    with _no_twin(label, tag.quote, snapped=widened), transaction.atomic():
         tag.save(force_insert=True)
         return tag
 
@@ -121,12 +123,22 @@ def annotation_on_text(
 
 
 @contextmanager
-def _no_twin(label: Label, quote: str):
-    """The database refuses a second live tag on the same words with the same label."""
+def _no_twin(label: Label, quote: str, *, snapped: bool = False):
+    """The database refuses a second live tag on the same words with the same label.
+
+    ``snapped``: the selection was widened to whole words to get there, so the message says
+    how to take one selection exactly instead.
+    """
     try:
         yield
     except IntegrityError:
-        raise AnnotationError(f"You have already tagged “{quote}” as {label.name}.") from None
+        message = f"You have already tagged “{quote}” as {label.name}."
+        if snapped:
+            message += (
+                " Your selection was widened to whole words; to tag exactly what you"
+                " select, hold Alt while selecting (or turn off Snap to words)."
+            )
+        raise AnnotationError(message) from None
 
 
 def annotation_update(
