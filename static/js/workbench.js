@@ -178,7 +178,7 @@ async function create(labelId) {
   }
   swapFragments(result.body);
   const saved = JSON.parse(result.response.headers.get("HX-Trigger") || "{}")["tag-saved"];
-  const byKeyboard = document.activeElement === article();
+  const byKeyboard = cursorSelection && document.activeElement === article();
   hidePopover(true);
   if (saved) setCurrent(String(saved.id), { scroll: false });
   if (byKeyboard) focusEditorField();
@@ -731,6 +731,7 @@ const WORD = /[\p{L}\p{N}]+(?:['’\-.,][\p{L}\p{N}]+)*/gu;
 let wordCache = null; // {length, words: [[start, end], …]} in UTF-16 units of textContent
 let cursor = null; // {anchor, focus}: indexes into wordCache.words
 let focusAfterOpen = false;
+let cursorSelection = false; // the selection is the word cursor's (not the mouse's)
 let linkMode = null; // {form, at}: picking the source of a link in the text
 
 function words() {
@@ -783,6 +784,7 @@ function showCursor() {
   exactGesture = false;
   if (pending?.state === "choosing") pending = null;
   afterSelection();
+  cursorSelection = true;
 }
 
 function around(index, stops) {
@@ -949,6 +951,10 @@ document.addEventListener("click", (event) => {
 document.addEventListener("htmx:afterSettle", (event) => {
   const elt = event.detail.requestConfig?.elt ?? event.detail.elt;
   if (!(elt instanceof Element) || event.detail.target?.id !== "tag-editor") return;
+  if (window.matchMedia("(max-width: 60rem)").matches && currentTag) {
+    // The editor is a bottom sheet here: keep the tag itself above it.
+    segmentsOf(currentTag)[0]?.scrollIntoView({ block: "start" });
+  }
   if (focusAfterOpen) {
     focusAfterOpen = false;
     focusEditorField();
@@ -988,9 +994,14 @@ document.addEventListener("selectionchange", () => {
   }, 300);
 });
 
+let lastInputWasKey = false;
+document.addEventListener("pointerdown", () => { cursorSelection = false; }, true);
+// Only Tab into the text shows the cursor at once; focus given back (Esc) leaves J/K free.
+document.addEventListener("keydown", (event) => { lastInputWasKey = event.key === "Tab"; }, true);
+document.addEventListener("pointerdown", () => { lastInputWasKey = false; }, true);
 document.addEventListener("focusin", (event) => {
   const container = article();
-  if (event.target !== container || cursor || readOnly() || !container.matches(":focus-visible")) return;
+  if (event.target !== container || cursor || readOnly() || !lastInputWasKey) return;
   const at = firstWordInView();
   cursor = { anchor: at, focus: at };
   showCursor();
