@@ -4,11 +4,12 @@ from urllib.parse import urlencode
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import F
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from annotations import codebooks, schema
+from annotations import codebooks, schema, services
 from annotations.interchange import export_feed, records
 from annotations.interchange import views as interchange_views
 from annotations.models import (
@@ -357,6 +358,25 @@ class RelationAdmin(admin.ModelAdmin):
     list_filter = ["type"]
     list_select_related = ["from_annotation__label", "to_annotation__label"]
     raw_id_fields = ["from_annotation", "to_annotation"]
+
+    # A claim's "attributed" follows its links, here as in the workbench and imports.
+    def save_model(self, request, obj, form, change):
+        with transaction.atomic():
+            previous = Relation.objects.filter(pk=obj.pk).first() if change else None
+            super().save_model(request, obj, form, change)
+            claims = [obj.from_annotation] + ([previous.from_annotation] if previous else [])
+            services.claim_attributed_sync(claims=claims)
+
+    def delete_model(self, request, obj):
+        with transaction.atomic():
+            super().delete_model(request, obj)
+            services.claim_attributed_sync(claims=[obj.from_annotation])
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            claims = [r.from_annotation for r in queryset.select_related("from_annotation__label")]
+            super().delete_queryset(request, queryset)
+            services.claim_attributed_sync(claims=claims)
 
 
 # The article admin, extended with the tag exports: the chosen ids go to the export page by

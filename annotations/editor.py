@@ -13,11 +13,15 @@ def context(tag: Annotation, row: rows.TagRow, labels: list[Label]) -> dict:
     derived_voice = None
     if tag.label.category == Category.FRAMING:
         derived_voice = framing_voice(tag)
+    # The nearest source before the claim is most often the one it is attributed to.
+    preceding = [source.pk for source in sources if source.start <= tag.start]
     return {
         "tag": tag,
         "row": row,
         "labels": labels,
         "link_choices": sources,
+        "link_preselect": preceding[-1] if preceding else None,
+        "link_missing": tag.label.category == Category.CLAIM and not sources and not row.links_out,
         "link_type": "same_as" if tag.label.category == Category.SOURCE else "attributed_to",
         "derived_voice": derived_voice,
     }

@@ -79,9 +79,12 @@ def annotation_create(
     text = article.text
     try:
         spans.check(text, start, end, quote)
+        selected = (start, end)
         start, end = spans.snap(text, start, end, words=snap_to_words)
         values = schema.clean(label.attribute_schema, attributes or {})
         note = schema.clean_note(note)
+        if label.category == Category.CLAIM and _has_attributed(label):
+            values = _with_attributed(values, None)  # a new tag has no links yet
     except (spans.SpanError, schema.SchemaError) as exc:
         raise AnnotationError(str(exc)) from None
     tag = annotation_on_text(
@@ -94,7 +97,8 @@ def annotation_create(
         note=note,
         origin=origin,
     )
-    with _no_twin(label, tag.quote), transaction.atomic():
+    widened = snap_to_words and (start, end) != spans.snap(text, *selected, words=False)
+    with _no_twin(label, tag.quote, snapped=widened), transaction.atomic():
         tag.save(force_insert=True)
         return tag
 
@@ -119,12 +123,22 @@ def annotation_on_text(
 
 
 @contextmanager
-def _no_twin(label: Label, quote: str):
-    """The database refuses a second live tag on the same words with the same label."""
+def _no_twin(label: Label, quote: str, *, snapped: bool = False):
+    """The database refuses a second live tag on the same words with the same label.
+
+    ``snapped``: the selection was widened to whole words to get there, so the message says
+    how to take one selection exactly instead.
+    """
     try:
         yield
     except IntegrityError:
-        raise AnnotationError(f"You have already tagged “{quote}” as {label.name}.") from None
+        message = f"You have already tagged “{quote}” as {label.name}."
+        if snapped:
+            message += (
+                " Your selection was widened to whole words; to tag exactly what you"
+                " select, hold Alt while selecting (or turn off Snap to words)."
+            )
+        raise AnnotationError(message) from None
 
 
 def annotation_update(
@@ -157,6 +171,10 @@ def annotation_update(
             # Keep the values the new label also has.
             known = {item["name"] for item in new_label.attribute_schema}
             attributes = {k: v for k, v in annotation.attributes.items() if k in known}
+    derived = new_label.category == Category.CLAIM and _has_attributed(new_label)
+    if attributes is not None and derived:
+        # Derived from the links, whatever the form or the caller sent.
+        attributes = _with_attributed(attributes, attributed_value(annotation))
     if attributes is not None:
         try:
             values["attributes"] = schema.clean(
@@ -188,7 +206,10 @@ def annotation_delete(*, annotation: Annotation, version: int | None = None) -> 
 
     A tag changed since ``version`` is not deleted: ``Conflict``.
     """
-    _write(annotation, version, live=True, deleted_at=timezone.now())
+    with transaction.atomic():
+        _write(annotation, version, live=True, deleted_at=timezone.now())
+        if annotation.label.category == Category.SOURCE:
+            claim_attributed_sync(claims=_claims_linked_to(annotation))
     return annotation
 
 
@@ -197,6 +218,8 @@ def annotation_restore(*, annotation: Annotation, version: int | None = None) ->
     try:
         with _no_twin(annotation.label, annotation.quote), transaction.atomic():
             _write(annotation, version, live=False, deleted_at=None)
+            if annotation.label.category == Category.SOURCE:
+                claim_attributed_sync(claims=_claims_linked_to(annotation))
     except Conflict:
         raise
     except AnnotationError:
@@ -247,26 +270,107 @@ def relation_create(
         raise AnnotationError(problem)
     try:
         with transaction.atomic():
-            return Relation.objects.create(
+            relation = Relation.objects.create(
                 from_annotation=from_annotation, to_annotation=to_annotation, type=type
             )
+            if type == Relation.Type.ATTRIBUTED_TO:
+                claim_attributed_sync(claims=[from_annotation])
+            return relation
     except IntegrityError:
         raise AnnotationError("These tags are already linked.") from None
 
 
+@transaction.atomic
 def relation_delete(*, relation: Relation) -> None:
     relation.delete()
+    if relation.type == Relation.Type.ATTRIBUTED_TO:
+        claim_attributed_sync(claims=[relation.from_annotation])
+
+
+# A claim's "attributed" attribute states what its "attributed to" link already says, so
+# it is never entered: it is derived here, after every write that can change the answer
+# (linking, unlinking, deleting or restoring either end, editing, importing).
+ATTRIBUTED = "attributed"
+ATTRIBUTED_YES = "yes"
+
+
+def _has_attributed(label: Label) -> bool:
+    return any(item["name"] == ATTRIBUTED for item in label.attribute_schema)
+
+
+def attributed_value(claim: Annotation) -> str | None:
+    """ "yes" while the claim is linked to a live source, else None (not set)."""
+    linked = Relation.objects.filter(
+        from_annotation=claim,
+        type=Relation.Type.ATTRIBUTED_TO,
+        to_annotation__deleted_at__isnull=True,
+    ).exists()
+    return ATTRIBUTED_YES if linked else None
+
+
+def _with_attributed(attributes: dict[str, Any], value: str | None) -> dict[str, Any]:
+    values = {k: v for k, v in attributes.items() if k != ATTRIBUTED}
+    if value is not None:
+        values[ATTRIBUTED] = value
+    return values
+
+
+def claim_attributed_sync(*, claims) -> list[Annotation]:
+    """Set each claim's "attributed" from its links; returns the claims that changed.
+
+    A changed claim gets a new version (its values changed), and the objects passed in
+    are updated in place, so that a view can answer with them.
+    """
+    claims = [c for c in claims if c.label.category == Category.CLAIM and _has_attributed(c.label)]
+    if not claims:
+        return []
+    linked = set(
+        Relation.objects.filter(
+            from_annotation__in=[c.pk for c in claims],
+            type=Relation.Type.ATTRIBUTED_TO,
+            to_annotation__deleted_at__isnull=True,
+        ).values_list("from_annotation_id", flat=True)
+    )
+    changed = []
+    now = timezone.now()
+    for claim in claims:
+        wanted = _with_attributed(claim.attributes, ATTRIBUTED_YES if claim.pk in linked else None)
+        if wanted == claim.attributes:
+            continue
+        Annotation.objects.filter(pk=claim.pk).update(
+            attributes=wanted, updated_at=now, version=F("version") + 1
+        )
+        claim.attributes = wanted
+        claim.updated_at = now
+        claim.version += 1
+        changed.append(claim)
+    return changed
+
+
+def _claims_linked_to(source: Annotation) -> list[Annotation]:
+    return list(
+        Annotation.objects.select_related("label").filter(
+            relations_out__to_annotation=source,
+            relations_out__type=Relation.Type.ATTRIBUTED_TO,
+            deleted_at__isnull=True,
+        )
+    )
 
 
 def _drop_relations_that_no_longer_fit(annotation: Annotation) -> None:
     category = annotation.label.category
-    for relation in Relation.objects.filter(from_annotation=annotation) | Relation.objects.filter(
-        to_annotation=annotation
-    ):
+    unlinked = []
+    for relation in (
+        Relation.objects.filter(from_annotation=annotation)
+        | Relation.objects.filter(to_annotation=annotation)
+    ).select_related("from_annotation__label"):
         wanted = RELATION_CATEGORIES[relation.type]
         is_from = relation.from_annotation_id == annotation.pk
         if category != wanted[0 if is_from else 1]:
             relation.delete()
+            if relation.type == Relation.Type.ATTRIBUTED_TO and not is_from:
+                unlinked.append(relation.from_annotation)
+    claim_attributed_sync(claims=unlinked)
 
 
 # Suggestions

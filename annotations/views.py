@@ -249,7 +249,9 @@ def relation_create(request: HttpRequest, pk: int) -> HttpResponse:
     except services.AnnotationError as exc:
         return _refused(str(exc))
     # The write added one link: the state after it is known without reading it again.
-    after = dataclasses.replace(before, links=before.links | {(relation.pk, target.pk)})
+    after = dataclasses.replace(
+        before, links=before.links | {(relation.pk, target.pk)}, attributes=dict(tag.attributes)
+    )
     return _answer(request, tag, changes.between(tag.pk, before, after))
 
 
@@ -260,7 +262,9 @@ def relation_delete(request: HttpRequest, pk: int) -> HttpResponse:
     before = changes.state_of(tag)
     removed = (relation.pk, relation.to_annotation_id)
     services.relation_delete(relation=relation)
-    after = dataclasses.replace(before, links=before.links - {removed})
+    after = dataclasses.replace(
+        before, links=before.links - {removed}, attributes=dict(tag.attributes)
+    )
     return _answer(request, tag, changes.between(tag.pk, before, after))
 
 

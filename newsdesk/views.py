@@ -16,7 +16,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from newsdesk import access, entities, highlight, import_batches, ingestion, reader
+from newsdesk import access, entities, extensions, highlight, import_batches, ingestion, reader
 from newsdesk.filters import ArticleFilterForm
 from newsdesk.formats import Member
 from newsdesk.forms import ArticleUploadForm
@@ -98,7 +98,7 @@ def article_upload(request: HttpRequest) -> HttpResponse:
                 )
             if result.article:
                 messages.success(request, "Added 1 article. Entities are being found now.")
-                return redirect(result.article)
+                return redirect(extensions.article_open_url(result.article))
             results = [result]
     return TemplateResponse(
         request, "newsdesk/article_upload.html", {"form": form, "results": results}

@@ -436,6 +436,9 @@ class _Import:
                 new.append(Relation(from_annotation=first, to_annotation=second, type=link.type))
         Relation.objects.bulk_create(new)
         self.summary.relations_added += len(new)
+        # A claim's "attributed" follows its links here too, whatever the file said.
+        claims = [tag for tag in tags.values() if tag.label.category == Category.CLAIM]
+        services.claim_attributed_sync(claims=claims)
 
     def _event_links(self, document: Document, by_key: dict[str, Annotation]) -> list[Link]:
         """An event tying one source tag to one claim tag is an attribution; others are refused."""

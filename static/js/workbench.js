@@ -11,6 +11,7 @@ const RESERVED_KEYS = new Set(["j", "k", "u"]);
 let pending = null; // {start, end, quote, rect, state: "choosing" | "saving" | "failed"}
 let currentTag = null;
 let popover = null;
+let exactGesture = false; // Alt held while selecting: this selection is taken exactly
 
 const article = () => document.getElementById(ARTICLE);
 const readOnly = () => article()?.hasAttribute("data-read-only");
@@ -165,7 +166,7 @@ async function create(labelId) {
       start,
       end,
       quote,
-      snap: snap && !snap.checked ? "0" : "1",
+      snap: pending.exact || (snap && !snap.checked) ? "0" : "1",
     });
   } catch {
     showState("failed", "Not saved: the server could not be reached.");
@@ -177,8 +178,10 @@ async function create(labelId) {
   }
   swapFragments(result.body);
   const saved = JSON.parse(result.response.headers.get("HX-Trigger") || "{}")["tag-saved"];
+  const byKeyboard = cursorSelection && document.activeElement === article();
   hidePopover(true);
   if (saved) setCurrent(String(saved.id), { scroll: false });
+  if (byKeyboard) focusEditorField();
   refreshSummary();
 }
 
@@ -251,12 +254,14 @@ function afterSelection() {
     return;
   }
   if (pending && pending.state !== "choosing") return; // a save is under way or failed
+  selection.exact = exactGesture;
   pending = selection;
   showChoices();
 }
 
 document.addEventListener("mouseup", (event) => {
   if (event.target.closest("#tag-popover")) return;
+  exactGesture = event.altKey;
   if (article()?.contains(event.target)) setTimeout(afterSelection, 0);
 });
 
@@ -275,7 +280,7 @@ document.addEventListener("click", (event) => {
     return;
   }
   if (event.target.closest("[data-editor-close]")) {
-    document.getElementById("tag-editor").replaceChildren();
+    closeEditor();
     return;
   }
   const segment = event.target.closest("[data-tags]");
@@ -297,8 +302,9 @@ document.addEventListener("click", (event) => {
 document.addEventListener("keydown", (event) => {
   if (!article()) return;
   if (event.key === "Escape") {
+    if (document.querySelector("dialog[open]")) return; // the dialog closes itself
     if (popover && !popover.hidden) hidePopover(true);
-    else document.getElementById("tag-editor")?.replaceChildren();
+    else if (document.querySelector("#tag-editor [data-editor-for]")) closeEditor();
     return;
   }
   if (event.ctrlKey || event.metaKey || event.altKey || isTyping(event.target)) return;
@@ -319,6 +325,7 @@ document.addEventListener("keydown", (event) => {
     setCurrent(order[next]);
     event.preventDefault();
   } else if (key === "enter" && currentTag && !event.target.closest("button, a")) {
+    focusAfterOpen = true;
     openEditor(currentTag);
     event.preventDefault();
   } else if (key === "u") {
@@ -714,3 +721,288 @@ document.addEventListener("toggle", (event) => {
   if (event.target.id === "summary-panel") refreshSummary();
 }, true);
 document.body.addEventListener("tag-saved", refreshSummary);
+
+// ---------------------------------------------------------------------------------------
+// Keyboard only (issue 10): a word cursor in the text, focus where the next action is,
+// link by picking the source in the text, the "?" list of keys.
+// ---------------------------------------------------------------------------------------
+
+const WORD = /[\p{L}\p{N}]+(?:['’\-.,][\p{L}\p{N}]+)*/gu;
+let wordCache = null; // {length, words: [[start, end], …]} in UTF-16 units of textContent
+let cursor = null; // {anchor, focus}: indexes into wordCache.words
+let focusAfterOpen = false;
+let cursorSelection = false; // the selection is the word cursor's (not the mouse's)
+let linkMode = null; // {form, at}: picking the source of a link in the text
+
+function words() {
+  const text = article().textContent;
+  if (wordCache?.length !== text.length) {
+    wordCache = { length: text.length, text, words: [...text.matchAll(WORD)].map((m) => [m.index, m.index + m[0].length]) };
+  }
+  return wordCache.words;
+}
+
+function locate(target, isEnd) {
+  const walker = document.createTreeWalker(article(), NodeFilter.SHOW_TEXT);
+  let seen = 0;
+  let last = null;
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const length = node.data.length;
+    if (isEnd ? target <= seen + length : target < seen + length) return [node, target - seen];
+    seen += length;
+    last = node;
+  }
+  return [last, last?.data.length ?? 0];
+}
+
+function firstWordInView() {
+  const container = article();
+  const block = [...container.querySelectorAll(".blk")].find((b) => b.getBoundingClientRect().bottom > 0);
+  if (!block) return 0;
+  const range = document.createRange();
+  range.setStart(container, 0);
+  range.setStartBefore(container.firstChild ?? container);
+  range.setEndBefore(block);
+  const offset = range.toString().length;
+  const index = words().findIndex(([start]) => start >= offset);
+  return Math.max(0, index);
+}
+
+function showCursor() {
+  const list = words();
+  if (!cursor || !list.length) return;
+  const a = list[cursor.anchor];
+  const f = list[cursor.focus];
+  const range = document.createRange();
+  range.setStart(...locate(Math.min(a[0], f[0]), false));
+  range.setEnd(...locate(Math.max(a[1], f[1]), true));
+  const selection = window.getSelection();
+  selection.removeAllRanges();
+  selection.addRange(range);
+  const end = cursor.focus >= cursor.anchor ? range.endContainer : range.startContainer;
+  (end.parentElement ?? end).scrollIntoView?.({ block: "nearest" });
+  exactGesture = false;
+  if (pending?.state === "choosing") pending = null;
+  afterSelection();
+  cursorSelection = true;
+}
+
+function around(index, stops) {
+  // The words between the nearest stops (sentence or clause ends) around word ``index``.
+  const list = words();
+  const text = wordCache.text;
+  let first = index;
+  while (first > 0 && !stops.test(text.slice(list[first - 1][1], list[first][0]))) first -= 1;
+  let last = index;
+  while (last < list.length - 1 && !stops.test(text.slice(list[last][1], list[last + 1][0]))) last += 1;
+  return [first, last];
+}
+
+const SENTENCE_STOP = /[.!?…]|\n/;
+const CLAUSE_STOP = /[.!?…,;:()—–]|\n|\s-\s/;
+
+function keyboardSelect(event) {
+  const list = words();
+  if (!list.length) return false;
+  if (!cursor) {
+    const at = firstWordInView();
+    cursor = { anchor: at, focus: at };
+    if (event.key !== "ArrowRight" && event.key !== "ArrowLeft") {
+      if (event.key !== "." && event.key !== ",") return false;
+    } else {
+      showCursor();
+      return true;
+    }
+  }
+  const last = list.length - 1;
+  if (event.key === "ArrowRight" || event.key === "ArrowLeft") {
+    const step = event.key === "ArrowRight" ? 1 : -1;
+    const focus = Math.min(last, Math.max(0, cursor.focus + step));
+    cursor = event.shiftKey ? { anchor: cursor.anchor, focus } : { anchor: focus, focus };
+  } else if (event.key === "." || event.key === ",") {
+    const [first, end] = around(cursor.focus, event.key === "." ? SENTENCE_STOP : CLAUSE_STOP);
+    cursor = { anchor: first, focus: end };
+  } else {
+    return false;
+  }
+  showCursor();
+  return true;
+}
+
+function closeEditor() {
+  document.getElementById("tag-editor").replaceChildren();
+  endLinkMode();
+  article()?.focus({ preventScroll: true });
+}
+
+function focusEditorField() {
+  const editor = document.querySelector("#tag-editor [data-editor-for]");
+  const field = editor?.querySelector(".editor-form .field select, .editor-form .field input:not([type=hidden]), .editor-form textarea");
+  (field ?? editor?.querySelector("button"))?.focus({ preventScroll: false });
+}
+
+function sourceIds() {
+  return [...document.querySelectorAll("#tag-list-source [id^=tag-row-]")].map((row) => row.id.slice(8));
+}
+
+function startLinkMode(form) {
+  linkMode = { form, at: -1 };
+  article().classList.add("is-linking");
+  notify("Pick the source: click its highlight, or press J/K to move to it and Enter to link. Esc cancels.");
+  article().focus({ preventScroll: true });
+}
+
+function endLinkMode() {
+  if (!linkMode) return;
+  linkMode = null;
+  article()?.classList.remove("is-linking");
+  const notice = document.getElementById("notice");
+  if (notice) notice.hidden = true;
+}
+
+function linkTo(id) {
+  const form = linkMode?.form;
+  endLinkMode();
+  if (!form?.isConnected) return;
+  const select = form.querySelector("select[name=to]");
+  if (![...select.options].some((o) => o.value === id)) {
+    const option = new Option(document.querySelector(`#tag-row-${CSS.escape(id)} .row-quote`)?.textContent ?? id, id);
+    select.append(option);
+  }
+  select.value = id;
+  form.requestSubmit();
+}
+
+// Runs before the workbench's own key handler: keys that belong to the cursor, the
+// link picker and the "?" list.
+document.addEventListener("keydown", (event) => {
+  const container = article();
+  if (!container || event.ctrlKey || event.metaKey || event.altKey) return;
+  // Radio buttons and checkboxes take no letters: L and ? work from the editor's choices.
+  const onChoice = event.target.matches?.("input[type=radio], input[type=checkbox]");
+  if (isTyping(event.target) && !onChoice) return;
+  const handled = () => {
+    event.preventDefault();
+    event.stopImmediatePropagation();
+  };
+  if (event.key === "?") {
+    const dialog = document.getElementById("keys-dialog");
+    if (dialog && !dialog.open) {
+      dialog.showModal();
+      handled();
+    }
+    return;
+  }
+  if (linkMode) {
+    const ids = sourceIds().filter((id) => id !== linkMode.form.closest("[data-editor-for]")?.dataset.editorFor);
+    const key = event.key.toLowerCase();
+    if (event.key === "Escape") {
+      endLinkMode();
+      linkModeReturnFocus();
+      handled();
+    } else if ((key === "j" || key === "k") && ids.length) {
+      linkMode.at = key === "j" ? (linkMode.at + 1) % ids.length : (linkMode.at <= 0 ? ids.length : linkMode.at) - 1;
+      setCurrent(ids[linkMode.at]);
+      handled();
+    } else if (event.key === "Enter" && linkMode.at >= 0) {
+      linkTo(ids[linkMode.at]);
+      handled();
+    }
+    return;
+  }
+  if (event.key.toLowerCase() === "l" && !(pending?.state === "choosing")) {
+    const form = document.querySelector("#tag-editor .link-form");
+    if (form) {
+      startLinkMode(form);
+      handled();
+    }
+    return;
+  }
+  if (event.target === container && !readOnly() && !(pending && pending.state !== "choosing")) {
+    if (keyboardSelect(event)) handled();
+  }
+}, true);
+
+function linkModeReturnFocus() {
+  document.querySelector("#tag-editor [data-link-pick]")?.focus();
+}
+
+document.addEventListener("click", (event) => {
+  if (event.target.closest("[data-link-pick]")) {
+    startLinkMode(event.target.closest(".link-form"));
+    return;
+  }
+  if (event.target.closest("[data-keys-open]")) {
+    document.getElementById("keys-dialog")?.showModal();
+    return;
+  }
+  if (!linkMode) return;
+  const segment = event.target.closest("#article-text [data-tags]");
+  if (!segment) return;
+  const sources = new Set(sourceIds());
+  const id = segment.dataset.tags.split(" ").find((t) => sources.has(t));
+  event.preventDefault();
+  event.stopImmediatePropagation();
+  if (id) linkTo(id);
+  else notify("That is not a source. Click a source’s highlight, or press Esc.");
+}, true);
+
+// Focus lands where the next action is, after each answer that changed the editor.
+document.addEventListener("htmx:afterSettle", (event) => {
+  const elt = event.detail.requestConfig?.elt ?? event.detail.elt;
+  if (!(elt instanceof Element) || event.detail.target?.id !== "tag-editor") return;
+  if (window.matchMedia("(max-width: 60rem)").matches && currentTag) {
+    // The editor is a bottom sheet here: keep the tag itself above it.
+    segmentsOf(currentTag)[0]?.scrollIntoView({ block: "start" });
+  }
+  if (focusAfterOpen) {
+    focusAfterOpen = false;
+    focusEditorField();
+  } else if (elt.matches(".link-form")) {
+    // Linked: the new link (its Remove) confirms it, and Delete or Close are next.
+    [...document.querySelectorAll("#tag-editor .link-remove")].pop()?.focus();
+  } else if (elt.matches(".link-remove")) {
+    (document.querySelector("#tag-editor .link-form select") ?? document.querySelector("#tag-editor .delete-form button"))?.focus();
+  } else if (elt.matches(".delete-form")) {
+    document.querySelector("#undo-bar [data-undo]")?.focus();
+  } else if (elt.matches("[data-undo]")) {
+    focusEditorField();
+    if (!document.querySelector("#tag-editor [data-editor-for]")) article()?.focus();
+  }
+}, true);
+
+// Touch: a selection made with the fingers (handles, long press) fires no mouseup; take it
+// once it has stopped changing. A mouse drag is left to its mouseup.
+let pointerDown = false;
+let selectionTimer = null;
+document.addEventListener("pointerdown", (event) => {
+  if (event.pointerType === "mouse") pointerDown = true;
+});
+document.addEventListener("pointerup", (event) => {
+  pointerDown = false;
+  if (event.pointerType !== "mouse" && article()?.contains(event.target)) {
+    exactGesture = event.altKey;
+    setTimeout(afterSelection, 0);
+  }
+});
+document.addEventListener("selectionchange", () => {
+  if (pointerDown || document.activeElement === article()) return;
+  clearTimeout(selectionTimer);
+  selectionTimer = setTimeout(() => {
+    const node = window.getSelection()?.anchorNode;
+    if (node && article()?.contains(node)) afterSelection();
+  }, 300);
+});
+
+let lastInputWasKey = false;
+document.addEventListener("pointerdown", () => { cursorSelection = false; }, true);
+// Only Tab into the text shows the cursor at once; focus given back (Esc) leaves J/K free.
+document.addEventListener("keydown", (event) => { lastInputWasKey = event.key === "Tab"; }, true);
+document.addEventListener("pointerdown", () => { lastInputWasKey = false; }, true);
+document.addEventListener("focusin", (event) => {
+  const container = article();
+  if (event.target !== container || cursor || readOnly() || !lastInputWasKey) return;
+  const at = firstWordInView();
+  cursor = { anchor: at, focus: at };
+  showCursor();
+});

@@ -71,7 +71,7 @@ def test_creating_a_claim_offers_the_sources_to_link(
     )
     content = response.content.decode()
     assert url("relation-create", Annotation.objects.get(label=claim_label).pk) in content
-    assert f'<option value="{source_tag.pk}">' in content
+    assert f'<option value="{source_tag.pk}" selected>' in content
 
 
 def test_create_snaps_to_words_unless_told_not_to(alice_client, article, claim_label):
@@ -212,3 +212,24 @@ def test_a_get_on_a_post_endpoint_is_405(alice_client, article, link, name):
 def test_a_post_on_the_workbench_or_the_detail_is_405(alice_client, article, source_tag):
     assert alice_client.post(url("workbench", article.pk)).status_code == 405
     assert alice_client.post(url("annotation-detail", source_tag.pk)).status_code == 405
+
+
+def test_a_refusal_after_snapping_says_how_to_select_exactly(
+    alice_client, article, source_tag, source_label
+):
+    data = create_data(article, source_label, SOURCE_QUOTE)
+    response = alice_client.post(url("annotation-create", article.pk), data)
+    assert "hold Alt" not in response.content.decode()  # nothing was widened
+    partial = SOURCE_QUOTE[:-3]  # "…anonym": snapping takes the whole word again
+    data = create_data(article, source_label, partial)
+    response = alice_client.post(url("annotation-create", article.pk), data)
+    assert response.status_code == 422
+    assert response.content.decode() == (
+        f"You have already tagged “{SOURCE_QUOTE}” as Source. Your selection was widened to "
+        "whole words; to tag exactly what you select, hold Alt while selecting (or turn off "
+        "Snap to words)."
+    )
+    assert list(Annotation.objects.all()) == [source_tag]
+    # Exactly as selected (what Alt sends), the shorter stretch is a tag of its own.
+    data = create_data(article, source_label, partial, snap="0")
+    assert alice_client.post(url("annotation-create", article.pk), data).status_code == 201

@@ -34,7 +34,10 @@ def test_it_links_a_claim_to_its_source(alice_client, claim_tag, source_tag):
         Relation.Type.ATTRIBUTED_TO,
     )
     content = response.content.decode()
-    assert changes(response) == {"id": claim_tag.pk, "deleted": False, "version": 1}
+    # Linking made the claim attributed: its values changed, so it has a new version.
+    assert changes(response) == {"id": claim_tag.pk, "deleted": False, "version": 2}
+    claim_tag.refresh_from_db()
+    assert claim_tag.attributes["attributed"] == "yes"
     assert oob_row(claim_tag.pk, "claim") in content
     assert oob_row(source_tag.pk, "source") in content
     assert url("relation-delete", relation.pk) in content
@@ -104,7 +107,7 @@ def test_it_deletes_a_link(alice_client, link, claim_tag, source_tag):
     assert f'<li id="tag-row-{claim_tag.pk}"' in content
     assert f'<li id="tag-row-{source_tag.pk}"' in content
     assert "attributed to" not in content.split('<form class="link-form"')[0].split("row-links")[-1]
-    assert f'<option value="{source_tag.pk}">' in content  # the source is offered again
+    assert f'<option value="{source_tag.pk}" selected>' in content  # the source is offered again
 
 
 # Another annotator's tags and links are out of reach

@@ -32,8 +32,11 @@ def test_it_uploads_the_sample_and_shows_its_entities(page, live_server, login, 
     upload_sample(page, live_server)
 
     article = Article.objects.get()
-    expect(page).to_have_url(f"{live_server.url}{article.get_absolute_url()}")
+    # The upload opens the article where the list does (the workbench); the reader is a
+    # click away.
+    expect(page).to_have_url(f"{live_server.url}/articles/{article.pk}/code/")
     expect(page.get_by_role("status").first).to_contain_text("Added 1 article")
+    page.goto(f"{live_server.url}{article.get_absolute_url()}")
     abbas_kamel = mention(page, "PERSON", "Abbas Kamel")
     expect(abbas_kamel.first).to_be_visible(timeout=ENTITIES_TIMEOUT_MS)
     expect(mention(page, "GPE", "Cairo").first).to_be_visible()
@@ -86,7 +89,8 @@ def test_it_refuses_the_same_article_twice(page, live_server, login):
     login(page, live_server, "alice", "alice-password-1")
     upload_sample(page, live_server)
     article = Article.objects.get()
-    expect(page).to_have_url(f"{live_server.url}{article.get_absolute_url()}")
+    workbench = f"/articles/{article.pk}/code/"
+    expect(page).to_have_url(f"{live_server.url}{workbench}")
 
     upload_sample(page, live_server)
 
@@ -96,11 +100,11 @@ def test_it_refuses_the_same_article_twice(page, live_server, login):
     expect(refusal).to_contain_text("already here")
     expect(refusal).to_contain_text(SAMPLE_ARTICLE.name)
     existing_link = refusal.get_by_role("link", name="Open the existing article")
-    expect(existing_link).to_have_attribute("href", article.get_absolute_url())
+    expect(existing_link).to_have_attribute("href", workbench)
     assert Article.objects.count() == 1
 
     existing_link.click()
-    expect(page).to_have_url(f"{live_server.url}{article.get_absolute_url()}")
+    expect(page).to_have_url(f"{live_server.url}{workbench}")
     expect(page.get_by_role("heading", level=1)).to_have_text(article.title)
     assert page.console_errors == []
 

@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from newsdesk import entities, formats, import_batches, ingestion
+from newsdesk import entities, extensions, formats, import_batches, ingestion
 from newsdesk.models import Article, ImportBatch, ImportItem
 from tests.newsdesk.files import docx_file, html_page, pdf_file, zip_file
 
@@ -93,8 +93,9 @@ def test_a_zip_of_mixed_formats_is_imported_with_a_summary(
     page = alice_client.get(batch.get_absolute_url()).content.decode()
     assert "6 of 6 · 3 added · 1 duplicate · 2 failed" in page
     assert "every 1s" not in page
-    assert f'href="{flood.get_absolute_url()}"' in page
-    assert f'already here as <a href="{existing.get_absolute_url()}">Old</a>' in page
+    # Articles open where the article list opens them (the workbench, with annotations).
+    assert f'href="{extensions.article_open_url(flood)}"' in page
+    assert f'already here as <a href="{extensions.article_open_url(existing)}">Old</a>' in page
     assert "batch.zip/news/scan.pdf</strong>: batch.zip/news/scan.pdf has no text layer" in page
 
 
@@ -252,7 +253,7 @@ def test_a_single_plain_file_keeps_the_direct_path(
     upload_ = SimpleUploadedFile("flood.html", html_page())
     response = upload(alice_client, [upload_], django_capture_on_commit_callbacks)
     article = Article.objects.get()
-    assert response["Location"] == article.get_absolute_url()
+    assert response["Location"] == extensions.article_open_url(article)
     assert article.title == "Flood waters reach the old town"
     assert not ImportBatch.objects.exists()
 

@@ -2,7 +2,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from newsdesk import entities, ingestion
+from newsdesk import entities, extensions, ingestion
 from newsdesk.models import Article, EntityMention, ImportBatch
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +37,7 @@ def test_it_logs_in_with_the_form(client, alice):
     assert response["Location"] == LIST
 
 
-def test_it_uploads_the_sample_file_and_redirects_to_the_reader(
+def test_it_uploads_the_sample_file_and_opens_it_where_the_list_does(
     alice_client, alice, sample_text, django_capture_on_commit_callbacks
 ):
     upload = SimpleUploadedFile("cairo.txt", sample_text.encode(), content_type="text/plain")
@@ -45,7 +45,9 @@ def test_it_uploads_the_sample_file_and_redirects_to_the_reader(
         response = alice_client.post(UPLOAD, {"files": [upload], "outlet": "EFE"})
     article = Article.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == article.get_absolute_url()
+    # The page the article list opens (the workbench, when annotations is installed).
+    assert response["Location"] == extensions.article_open_url(article)
+    assert response["Location"] == f"/articles/{article.pk}/code/"
     assert article.status == Article.Status.READY
     assert article.original_filename == "cairo.txt"
     assert article.uploaded_by == alice

@@ -90,7 +90,8 @@ def test_it_adds_brat_tags_attributes_notes_and_links_to_the_matching_article(
     assert source.quote == SOURCE_QUOTE and source.attributes == {"identification": "anonymous"}
     assert source.note == "No name given."
     assert source.prefix == text[source.start - len(source.prefix) : source.start]
-    assert claim.attributes == {"check-worthy": True}
+    # Linked on import, so attributed: derived from the R line, as in the workbench.
+    assert claim.attributes == {"check-worthy": True, "attributed": "yes"}
     assert Relation.objects.get().from_annotation == claim
 
 

@@ -129,6 +129,7 @@ def test_it_writes_brat_pairs_per_annotator(known, staff_client, article):
         "#1\tAnnotatorNotes T1\tUnnamed. Twice?",
         f"T2\tClaim {claim.start} {claim.end}\t{CLAIM_QUOTE}",
         "A2\tcheck-worthy T2",
+        "A3\tattributed T2 yes",  # derived from the link below
         "R1\tattributed_to Arg1:T2 Arg2:T1",
     ]
     bob = known["bob"]
