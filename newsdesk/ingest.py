@@ -17,6 +17,10 @@ from urllib.parse import urlsplit
 SUPPORTED_EXTENSIONS = (".txt", ".md", ".html", ".htm", ".docx", ".pdf")
 
 
+# A language code (BCP 47, loosely): "en", "es", "pt-BR", "zh-Hant".
+LANGUAGE_CODE = r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*"
+
+
 class IngestError(ValueError):
     """The input cannot become an article; the message is meant for the user."""
 

@@ -117,7 +117,7 @@ def attribute_names(labels: list[Label]) -> list[str]:
     return list(names)
 
 
-ARTICLE_FIELDS = ["pk", "title", "outlet__name", "byline", "published_on", "url"]
+ARTICLE_FIELDS = ["pk", "title", "outlet__name", "byline", "published_on", "url", "language"]
 TAG_FIELDS = [
     "pk",
     "article_id",
@@ -206,6 +206,7 @@ def _article(row: dict) -> records.ArticleRecord:
         byline=row["byline"],
         published_on=row["published_on"],
         url=row["url"],
+        language=row["language"],
         text=row.get("text", ""),
     )
 

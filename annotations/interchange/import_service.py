@@ -67,6 +67,8 @@ class Options:
     article: Article | None = None
     # A zip laid out <annotator>/<article>.ann names the annotators (our brat export).
     folder_annotators: bool = False
+    # The language of articles the import creates, over what the file says (--language).
+    language: str = ""
 
 
 def import_uploads(
@@ -285,6 +287,9 @@ class _Import:
             self.summary.articles_matched += 1
             if article not in self.summary.articles:
                 self.summary.articles.append(article)
+            if document.language and article.language != document.language:
+                article.language = document.language  # the file says what the text is in
+                article.save(update_fields=["language"])
             return article
         if named is not None:
             if named.text != document.text:
@@ -304,6 +309,7 @@ class _Import:
                 user=self.options.importer,
                 title=document.title or ingest.title_from(text=document.text, filename=stem),
                 filename=stem,
+                language=self.options.language or document.language,
             )
             self.summary.articles_created += 1
         if article not in self.summary.articles:

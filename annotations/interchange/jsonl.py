@@ -9,6 +9,7 @@ both: a doccano-style ``label`` list and our ``tags``.
 """
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from itertools import groupby
 from typing import Any
@@ -24,6 +25,7 @@ from annotations.interchange.records import (
     normalised,
     relation_type,
 )
+from newsdesk.ingest import LANGUAGE_CODE
 
 # Reading
 
@@ -56,7 +58,10 @@ def _jsonl_document(item: Any, *, name: str, line: int) -> Document:
     if not norm.text:
         raise fail("the text is empty.")
     title = item.get("title") or (item.get("meta") or {}).get("title", "")
-    doc = Document(name=name, text=norm.text, title=str(title)[:300], line=line)
+    language = item.get("language") or (item.get("meta") or {}).get("language") or ""
+    if not isinstance(language, str) or (language and not re.fullmatch(LANGUAGE_CODE, language)):
+        raise fail(f"“language” must be a language code such as en or es, not {language!r}.")
+    doc = Document(name=name, text=norm.text, title=str(title)[:300], line=line, language=language)
     if "tags" in item:
         _jsonl_tags(doc, norm, item["tags"], fail, name=name, line=line)
         return doc
@@ -211,6 +216,7 @@ def write_jsonl(groups: Iterable[Group]) -> Iterator[str]:
             "byline": article.byline,
             "published_on": article.published_on.isoformat() if article.published_on else None,
             "url": article.url,
+            "language": article.language,
             "text": article.text,
             "entities": [
                 {"start": s, "end": e, "label": label, "text": text}

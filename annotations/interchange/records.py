@@ -119,6 +119,9 @@ class Document:
     line: int | None = None
     # brat types cannot hold spaces: "New_Technique" may name the label "New Technique".
     underscores_for_spaces: bool = False
+    # The article's language as the file states it (JSON Lines "language", a W3C
+    # target's "language"); "" when it says none.
+    language: str = ""
 
 
 def same_name(a: str, b: str) -> bool:
@@ -170,6 +173,7 @@ class ArticleRecord:
     byline: str = ""
     published_on: date | None = None
     url: str = ""
+    language: str = ""
     text: str = ""
     # (start, end, label, text) of each entity mention
     entities: list[tuple[int, int, str, str]] = field(default_factory=list)

@@ -27,6 +27,7 @@ from annotations.interchange.records import (
     iso,
     tags_of,
 )
+from newsdesk.ingest import LANGUAGE_CODE
 
 W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 
@@ -60,6 +61,13 @@ def read_w3c(data: str, *, name: str) -> list[Document]:
         _check_model(item, fail)
         span, links, source = _w3c_span(item, index, fail)
         span.line, span.where = line, where
+        language = target_language(item)
+        if language and not re.fullmatch(LANGUAGE_CODE, language):
+            raise fail(
+                f"the target's language must be one language code such as en, not {language}."
+            )
+        if source in documents and language and documents[source].language not in ("", language):
+            raise fail(f"the target's language {language} differs from an earlier one's.")
         if source not in documents:
             match = _ARTICLE_PATH.search(re.sub(r"^[a-z]+://[^/]+", "", source))
             documents[source] = Document(
@@ -69,11 +77,28 @@ def read_w3c(data: str, *, name: str) -> list[Document]:
                 source=source,
                 line=line,
             )
+        documents[source].language = documents[source].language or language
         documents[source].spans.append(span)
         documents[source].links.extend(links)
     if not documents:
         raise ImportFormatError("the file holds no annotations.", name=name)
     return list(documents.values())
+
+
+def target_language(item: dict) -> str:
+    """The language a target (or its source resource) states, or ""."""
+    targets = item.get("target")
+    target = targets[0] if isinstance(targets, list) and targets else targets
+    if not isinstance(target, dict):
+        return ""
+    language = target.get("language")
+    if language is None and isinstance(target.get("source"), dict):
+        language = target["source"].get("language")
+    if isinstance(language, list) and len(language) == 1:
+        language = language[0]
+    if language is None:
+        return ""
+    return language if isinstance(language, str) else json.dumps(language)[:40]
 
 
 def _line_of(data: str, value: Any) -> int | None:
@@ -327,7 +352,7 @@ def creator_id(username: str) -> str:
     return "urn:newsdesk:user:" + url_quote(username, safe="@.+-_")
 
 
-def w3c_annotation(tag: TagRecord, links: Links) -> dict[str, Any]:
+def w3c_annotation(tag: TagRecord, links: Links, language: str = "") -> dict[str, Any]:
     """One tag as a Web Annotation (no @context: it is the collection's)."""
     body: list[dict[str, Any]] = [{"type": "TextualBody", "purpose": "tagging", "value": tag.label}]
     for item in tag.schema:
@@ -362,6 +387,7 @@ def w3c_annotation(tag: TagRecord, links: Links) -> dict[str, Any]:
         "body": body,
         "target": {
             "source": links.article.format(tag.article_id),
+            **({"language": language} if language else {}),
             "selector": [
                 {
                     "type": "TextQuoteSelector",
@@ -391,7 +417,8 @@ def write_w3c(groups: Iterable[Group], *, total: int, links: Links, label: str) 
     opening = json.dumps(head, ensure_ascii=False)[:-1]
     yield f'{opening}, "first": {json.dumps(page, ensure_ascii=False)[:-1]}, "items": ['
     separator = "\n"
-    for _, tag in tags_of(groups):
-        yield separator + json.dumps(w3c_annotation(tag, links), ensure_ascii=False)
+    for article, tag in tags_of(groups):
+        annotation = w3c_annotation(tag, links, article.language)
+        yield separator + json.dumps(annotation, ensure_ascii=False)
         separator = ",\n"
     yield "\n]}}\n"

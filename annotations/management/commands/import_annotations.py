@@ -1,5 +1,6 @@
 """Import tags from brat, JSON Lines and W3C files, as the import page does."""
 
+import re
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -9,6 +10,7 @@ from annotations import access, codebooks
 from annotations.interchange import import_service
 from annotations.interchange.uploads import BRAT_CONFIG
 from annotations.models import Category, Codebook
+from newsdesk.ingest import LANGUAGE_CODE
 from newsdesk.models import Article
 
 SUFFIXES = (".zip", ".ann", ".txt", ".jsonl", ".json", ".jsonld")
@@ -41,6 +43,12 @@ class Command(BaseCommand):
             "folder names the annotator. Without it, folders name no one.",
         )
         parser.add_argument(
+            "--language",
+            metavar="CODE",
+            help="language code of the articles this import creates (en, es, pt-BR…); "
+            "without it, a JSON Lines or W3C file's own language field is read when given",
+        )
+        parser.add_argument(
             "--ann", action="append", default=[], help="A .ann whose .txt has another name."
         )
         parser.add_argument(
@@ -58,8 +66,11 @@ class Command(BaseCommand):
         ann,
         txt,
         annotators_from_folders,
+        language=None,
         **options,
     ):
+        if language is not None and not re.fullmatch(LANGUAGE_CODE, language):
+            raise CommandError(f"{language!r} is not a language code such as en, es or pt-BR.")
         if len(ann) != len(txt):
             raise CommandError("Give one --txt for each --ann.")
         importer = None
@@ -99,6 +110,7 @@ class Command(BaseCommand):
                 create_labels=create_labels or "",
                 article=target,
                 folder_annotators=annotators_from_folders,
+                language=language or "",
             ),
             pairs=list(zip(ann, txt, strict=True)),
         )
