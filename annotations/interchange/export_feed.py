@@ -17,7 +17,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
 from annotations import access, voice
-from annotations.interchange import brat, jsonl, records, table, w3c
+from annotations.interchange import brat, jsonl, labelstudio, records, table, w3c
 from annotations.models import Annotation, Category, Label, Relation
 from newsdesk.models import Article, EntityMention
 
@@ -294,6 +294,8 @@ def stream(
         return jsonl.write_jsonl(groups(chosen, labels, text=True, entities=True))
     if fmt == "brat":
         return brat.write_brat(groups(chosen, labels, text=True))
+    if fmt == "labelstudio":
+        return labelstudio.write_labelstudio(groups(chosen, labels, text=True))
     if fmt == "w3c":
         if links is None:
             raise ExportError("A W3C export needs the site's address for its ids.")

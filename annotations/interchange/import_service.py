@@ -67,6 +67,8 @@ class Options:
     article: Article | None = None
     # A zip laid out <annotator>/<article>.ann names the annotators (our brat export).
     folder_annotators: bool = False
+    # Label Studio's completed_by (a username or email) names each annotation's annotator.
+    completed_by: bool = False
     # The language of articles the import creates, over what the file says (--language).
     language: str = ""
 
@@ -90,7 +92,7 @@ def import_uploads(
     results += [FileSummary(name, skipped="brat configuration") for name in skipped]
     for unit in units:
         try:
-            documents = uploads_module.read_unit(unit)
+            documents = uploads_module.read_unit(unit, completed_by=options.completed_by)
             results.append(import_documents(documents=documents, name=unit.name, options=options))
         except ImportFormatError as exc:
             results.append(FileSummary(unit.name, error=str(exc)))
@@ -334,7 +336,10 @@ class _Import:
                 span,
             )
         if username not in self.users:
-            user = get_user_model().objects.filter(username=username).first()
+            users = get_user_model().objects
+            user = users.filter(username=username).first()
+            if user is None and "@" in username:  # Label Studio names users by email
+                user = users.filter(email__iexact=username).first()
             if user is None:
                 raise self.fail(f"the file names “{username}”, who has no account here.", span)
             self.users[username] = user

@@ -19,13 +19,15 @@ FORMATS = {
     "jsonl": "JSON Lines (one article per line)",
     "brat": "brat standoff (zip)",
     "w3c": "W3C Web Annotation (JSON-LD)",
+    "labelstudio": "Label Studio (JSON tasks)",
 }
-EXTENSIONS = {"csv": "csv", "jsonl": "jsonl", "brat": "zip", "w3c": "jsonld"}
+EXTENSIONS = {"csv": "csv", "jsonl": "jsonl", "brat": "zip", "w3c": "jsonld", "labelstudio": "json"}
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "jsonl": "application/jsonl; charset=utf-8",
     "brat": "application/zip",
     "w3c": 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"',
+    "labelstudio": "application/json; charset=utf-8",
 }
 ATTRIBUTED_TO, SAME_AS = "attributed_to", "same_as"
 RELATION_TYPES = (ATTRIBUTED_TO, SAME_AS)

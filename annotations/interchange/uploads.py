@@ -7,10 +7,11 @@ and ``.jsonld`` W3C Web Annotation. Zips are opened by newsdesk's zip reader
 (newsdesk/formats.py), with the limits it is given.
 """
 
+import json
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from annotations.interchange import brat, jsonl, w3c
+from annotations.interchange import brat, jsonl, labelstudio, w3c
 from annotations.interchange.records import Document, ImportFormatError
 from newsdesk import formats, ingest
 
@@ -156,7 +157,7 @@ def decode(data: bytes, *, name: str) -> str:
         raise ImportFormatError(str(exc)) from None
 
 
-def read_unit(unit: Unit) -> list[Document]:
+def read_unit(unit: Unit, *, completed_by: bool = False) -> list[Document]:
     """The documents of one file, or an ImportFormatError naming the file and the line."""
     text = decode(unit.data, name=unit.name)
     if unit.kind == "brat":
@@ -164,4 +165,16 @@ def read_unit(unit: Unit) -> list[Document]:
         return [brat.read_brat(ann=text, txt=txt, name=unit.name, annotator=unit.annotator)]
     if unit.kind == "jsonl":
         return jsonl.read_jsonl(text, name=unit.name)
+    # Label Studio's export is a .json too: told apart by its tasks before it is read as
+    # W3C, so it is never refused as a Web Annotation that is not one.
+    try:
+        root = json.loads(text)
+    except json.JSONDecodeError:
+        root = None
+    if root is not None and labelstudio.looks_like(root):
+        documents = labelstudio.read_labelstudio(root, name=unit.name, data=text)
+        if not completed_by:  # the file's users name no one here unless asked
+            for document in documents:
+                document.annotator = ""
+        return documents
     return w3c.read_w3c(text, name=unit.name)

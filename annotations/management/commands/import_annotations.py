@@ -19,7 +19,9 @@ SUFFIXES = (".zip", ".ann", ".txt", ".jsonl", ".json", ".jsonld")
 class Command(BaseCommand):
     help = (
         "Import tags from brat standoff (.ann + .txt, or a zip laid out annotator/article), "
-        "JSON Lines and W3C Web Annotation files. Each file is saved whole or not at all."
+        "JSON Lines, W3C Web Annotation and Label Studio JSON files. Each file is saved whole "
+        "or not at all. Offsets count code points in the file's own text and are mapped onto "
+        "the stored text (NFC, LF newlines, no blank edges)."
     )
 
     def add_arguments(self, parser):
@@ -41,6 +43,12 @@ class Command(BaseCommand):
             action="store_true",
             help="In a zip laid out <annotator>/<article>.ann (Newsdesk's brat export), the "
             "folder names the annotator. Without it, folders name no one.",
+        )
+        parser.add_argument(
+            "--annotators-from-completed-by",
+            action="store_true",
+            help="In a Label Studio export, each annotation's completed_by (username or email) "
+            "names its annotator. Without it, its tags are the importer's.",
         )
         parser.add_argument(
             "--language",
@@ -67,6 +75,7 @@ class Command(BaseCommand):
         txt,
         annotators_from_folders,
         language=None,
+        annotators_from_completed_by=False,
         **options,
     ):
         if language is not None and not re.fullmatch(LANGUAGE_CODE, language):
@@ -111,6 +120,7 @@ class Command(BaseCommand):
                 article=target,
                 folder_annotators=annotators_from_folders,
                 language=language or "",
+                completed_by=annotators_from_completed_by,
             ),
             pairs=list(zip(ann, txt, strict=True)),
         )
