@@ -84,13 +84,18 @@ def import_uploads(
     refused, units, skipped = uploads_module.sort_uploads(
         uploads,
         pairs=pairs,
-        max_bytes=settings.NEWSDESK_MAX_UPLOAD_BYTES,
+        max_bytes=settings.NEWSDESK_MAX_ANNOTATION_IMPORT_BYTES,
         zip_limits=zip_limits(),
         folder_annotators=options.folder_annotators,
     )
     results = [FileSummary(name, error=error) for name, error in refused]
     results += [FileSummary(name, skipped="brat configuration") for name in skipped]
     for unit in units:
+        if not unit.data.strip():
+            # An empty file holds no tags (a brat export writes an empty .ann for an
+            # article without the annotator's tags): nothing to import, nothing wrong.
+            results.append(FileSummary(unit.name, skipped="empty"))
+            continue
         try:
             documents = uploads_module.read_unit(unit, completed_by=options.completed_by)
             results.append(import_documents(documents=documents, name=unit.name, options=options))
@@ -114,7 +119,7 @@ def zip_limits() -> formats.ZipLimits:
     return formats.ZipLimits(
         members=settings.NEWSDESK_MAX_ZIP_MEMBERS,
         total_bytes=settings.NEWSDESK_MAX_ZIP_BYTES,
-        member_bytes=settings.NEWSDESK_MAX_UPLOAD_BYTES,
+        member_bytes=settings.NEWSDESK_MAX_ANNOTATION_IMPORT_BYTES,
     )
 
 
@@ -145,6 +150,8 @@ class _Import:
         labels = self._labels(documents)
         for document in documents:
             article = self._article(document)
+            if not (document.spans or document.links or document.events):
+                continue  # no tags: whichever codebook it is coded under does not matter
             self._check_codebook(article, document)
             self._write(document, article, labels)
         return self.summary

@@ -32,8 +32,13 @@ from newsdesk.ingest import LANGUAGE_CODE
 
 def read_jsonl(data: str, *, name: str) -> list[Document]:
     """One article per line: doccano's ``{"text", "label": [[s, e, "L"]]}`` or ours."""
+    return read_jsonl_lines(data.split("\n"), name=name)
+
+
+def read_jsonl_lines(lines: Iterable[str], *, name: str) -> list[Document]:
+    """The same, from lines read one at a time (a file is never held as one string)."""
     documents = []
-    for number, line in enumerate(data.split("\n"), start=1):
+    for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:

@@ -122,7 +122,7 @@ def tags_import(request: HttpRequest) -> HttpResponse:
     results = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        limit = settings.NEWSDESK_MAX_UPLOAD_BYTES
+        limit = settings.NEWSDESK_MAX_ANNOTATION_IMPORT_BYTES
         results = import_service.import_uploads(
             uploads=[uploads.upload_of(f, max_bytes=limit) for f in data["files"]],
             options=import_service.Options(

@@ -1,6 +1,7 @@
 """Import tags from brat, JSON Lines and W3C files, as the import page does."""
 
 import re
+from collections import Counter
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -144,10 +145,14 @@ class Command(BaseCommand):
                 self.stderr.write(result.error)
         done = [r for r in results if r.ok and not r.skipped]
         skipped = len(results) - len(done) - failed
+        reasons = ", ".join(
+            f"{why}: {n}"
+            for why, n in Counter(r.skipped for r in results if r.skipped and r.ok).items()
+        )
         self.stdout.write(
             self.style.SUCCESS(
                 f"{len(done)} file(s) imported, {failed} refused"
-                + (f", {skipped} skipped (brat configuration)" if skipped else "")
+                + (f", {skipped} skipped ({reasons})" if skipped else "")
                 + ": "
                 f"{sum(r.tags_added for r in done)} tags added, "
                 f"{sum(r.twins_skipped for r in done)} skipped, "

@@ -132,7 +132,7 @@ def test_a_zipped_brat_collection_is_the_importers_and_its_settings_are_skipped(
     out, err = capsys.readouterr()
     assert err == ""
     assert "conll.zip/esp/tools.conf: skipped (brat configuration)" in out
-    assert "1 file(s) imported, 0 refused, 4 skipped (brat configuration): 1 tags added" in out
+    assert "1 file(s) imported, 0 refused, 4 skipped (brat configuration: 4): 1 tags added" in out
     assert Annotation.objects.get().owner == alice  # "esp" is a language, not a user
 
 
