@@ -120,7 +120,7 @@ def test_it_refuses_a_missing_article_number_and_no_files(alice_client, codebook
 
 
 def test_an_upload_over_the_limit_is_refused_by_its_size(alice_client, codebook, settings):
-    settings.NEWSDESK_MAX_UPLOAD_BYTES = 1000
+    settings.NEWSDESK_MAX_ANNOTATION_IMPORT_BYTES = 1000
     upload = SimpleUploadedFile("big.jsonl", b'{"text": "' + b"x" * 5000 + b'"}')
     page = alice_client.post(URL, {"files": [upload], "codebook": codebook.pk}).content.decode()
     assert "big.jsonl is 4.9\xa0KB; the limit is 1000\xa0bytes." in page
