@@ -91,9 +91,9 @@ def import_uploads(
     results = [FileSummary(name, error=error) for name, error in refused]
     results += [FileSummary(name, skipped="brat configuration") for name in skipped]
     for unit in units:
-        if not unit.data.strip():
-            # An empty file holds no tags (a brat export writes an empty .ann for an
-            # article without the annotator's tags): nothing to import, nothing wrong.
+        if not unit.data.strip() and unit.kind != "brat":
+            # An empty file holds no tags: nothing to import, nothing wrong. (An empty .ann
+            # still brings its .txt in as an article, as a brat collection means it to.)
             results.append(FileSummary(unit.name, skipped="empty"))
             continue
         try:

@@ -433,7 +433,7 @@ def test_a_truncated_zip_is_refused_and_nothing_changes(alice, codebook):
 
 
 def test_a_file_over_the_upload_limit_is_refused(alice, codebook, settings):
-    settings.NEWSDESK_MAX_UPLOAD_BYTES = 100
+    settings.NEWSDESK_MAX_ANNOTATION_IMPORT_BYTES = 100
     error = refused([Upload("big.jsonl", b'{"text": "' + b"x" * 200 + b'"}')], alice, codebook)
     assert error == "big.jsonl is 212\xa0bytes; the limit is 100\xa0bytes."
 
