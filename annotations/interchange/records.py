@@ -29,14 +29,15 @@ CONTENT_TYPES = {
     "w3c": 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"',
     "labelstudio": "application/json; charset=utf-8",
 }
-ATTRIBUTED_TO, SAME_AS = "attributed_to", "same_as"
-RELATION_TYPES = (ATTRIBUTED_TO, SAME_AS)
+ATTRIBUTED_TO, SAME_AS, FRAGMENT_OF = "attributed_to", "same_as", "fragment_of"
+RELATION_TYPES = (ATTRIBUTED_TO, SAME_AS, FRAGMENT_OF)
 # Other tools' relation names read as ours (casefolded, spaces as "_"); others are refused.
 RELATION_NAMES = {
     "attributed_to": ATTRIBUTED_TO,
     "attribution": ATTRIBUTED_TO,
     "same_as": SAME_AS,
     "equiv": SAME_AS,
+    "fragment_of": FRAGMENT_OF,
 }
 
 

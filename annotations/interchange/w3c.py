@@ -386,6 +386,8 @@ def w3c_annotation(tag: TagRecord, links: Links, language: str = "") -> dict[str
     if tag.note:
         body.append({"type": "TextualBody", "purpose": "commenting", "value": tag.note})
     for rtype, other in tag.relations:
+        if rtype not in (ATTRIBUTED_TO, "same_as"):
+            continue  # a stretch of a discontinuous span: written as its own annotation
         body.append(
             {
                 "type": "SpecificResource",

@@ -327,13 +327,6 @@ def test_a_bad_attribute_value_names_the_line_and_saves_nothing(article, alice, 
     )
 
 
-def test_a_discontinuous_span_is_refused(alice, codebook):
-    error = refused(
-        brat_pair("w", "Some words here.", ["T1\tClaim 0 4;10 15\tSome here"]), alice, codebook
-    )
-    assert "w.ann, line 1: T1 is a discontinuous span (0 4;10 15)" in error
-
-
 def test_a_broken_encoding_is_refused_naming_the_file(alice, codebook):
     uploads = [
         Upload("w.txt", "Caf\xe9 noir.".encode("latin-1")),
