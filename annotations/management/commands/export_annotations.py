@@ -8,7 +8,9 @@ from newsdesk.models import Article
 class Command(BaseCommand):
     help = (
         "Export live tags (every annotator's, or one's) of all or some articles, streamed: "
-        "csv, jsonl, brat (a zip: needs -o) or w3c. Writes to standard output by default."
+        "csv, jsonl, brat (a zip: needs -o), w3c or labelstudio. Writes to standard output by "
+        "default. Offsets count code points in the stored text (Unicode NFC, LF newlines, no "
+        "blank edges), not in an original CRLF or NFD file."
     )
 
     def add_arguments(self, parser):
