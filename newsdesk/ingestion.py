@@ -62,6 +62,7 @@ def article_ingest_parsed(
         byline=(metadata.get("byline") or parsed.byline)[:300],
         published_on=metadata.get("published_on") or parsed.published_on,
         url=(metadata.get("url") or parsed.url)[:1000],
+        offset_map=parsed.offset_map,
         **_language(metadata.get("language")),
     )
 
@@ -83,11 +84,13 @@ def article_ingest_exact(
     title: str = "",
     filename: str = "",
     language: str = "",
+    offset_map: list[list[int]] | None = None,
 ) -> Article:
     """Create an article from text that is already normalised, storing it exactly.
 
     For imports whose offsets count against this very text: no metadata prefix is read
     (it would shift every offset). Queues entity extraction like ``article_ingest``.
+    ``offset_map`` leads back to the file the text was normalised from (ingest.offset_map).
     """
     if text != ingest.normalise(text).strip():
         raise IngestError("The text must be normalised (NFC, \\n newlines, no blank edges).")
@@ -98,6 +101,7 @@ def article_ingest_exact(
         user=user,
         filename=filename,
         title=title or ingest.title_from(text=text, filename=filename),
+        offset_map=offset_map,
         **_language(language),
     )
 

@@ -15,6 +15,7 @@ from itertools import groupby
 from typing import Any
 
 from annotations.interchange.records import (
+    ORIGINAL,
     RELATION_TYPES,
     Document,
     Group,
@@ -66,6 +67,11 @@ def _jsonl_document(item: Any, *, name: str, line: int) -> Document:
     language = item.get("language") or (item.get("meta") or {}).get("language") or ""
     if not isinstance(language, str) or (language and not re.fullmatch(LANGUAGE_CODE, language)):
         raise fail(f"“language” must be a language code such as en or es, not {language!r}.")
+    if item.get("offsets") == ORIGINAL:
+        raise fail(
+            "its offsets count in the original file, not in this “text”: export with the "
+            "stored text's offsets to read it back."
+        )
     doc = Document(name=name, text=norm.text, title=str(title)[:300], line=line, language=language)
     if "tags" in item:
         _jsonl_tags(doc, norm, item["tags"], fail, name=name, line=line)
@@ -228,6 +234,8 @@ def write_jsonl(groups: Iterable[Group]) -> Iterator[str]:
                 for s, e, label, text in article.entities
             ],
             "label": [[tag.start, tag.end, tag.label] for tag in tags],
+            # Only in an original-offsets export: which text the offsets count in.
+            **({"offsets": article.offsets} if article.offsets else {}),
             "tags": [
                 {
                     "id": tag.id,

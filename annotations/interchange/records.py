@@ -29,6 +29,10 @@ CONTENT_TYPES = {
     "w3c": 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"',
     "labelstudio": "application/json; charset=utf-8",
 }
+# Offsets in the original file an article was read from, or in its stored text.
+ORIGINAL, STORED = "original", "stored"
+# Formats that carry the text their offsets count in: only stored offsets make sense there.
+CARRY_TEXT = ("brat", "labelstudio")
 ATTRIBUTED_TO, SAME_AS, FRAGMENT_OF = "attributed_to", "same_as", "fragment_of"
 RELATION_TYPES = (ATTRIBUTED_TO, SAME_AS, FRAGMENT_OF)
 # Other tools' relation names read as ours (casefolded, spaces as "_"); others are refused.
@@ -178,6 +182,9 @@ class ArticleRecord:
     url: str = ""
     language: str = ""
     text: str = ""
+    # Which text the tags' offsets count in, when the export was asked for the original
+    # files' offsets: ORIGINAL (the article has an offset map) or STORED (it has none).
+    offsets: str = ""
     # (start, end, label, text) of each entity mention
     entities: list[tuple[int, int, str, str]] = field(default_factory=list)
 
