@@ -363,7 +363,12 @@ def stream(
     if fmt == "w3c":
         if links is None:
             raise ExportError("A W3C export needs the site's address for its ids.")
-        total = chosen.tags.count()
+        # A discontinuous span's later stretches go in their first stretch's annotation.
+        stretches = chosen.tags.filter(
+            relations_out__type=Relation.Type.FRAGMENT_OF,
+            relations_out__to_annotation__in=chosen.tags,
+        )
+        total = chosen.tags.count() - stretches.distinct().count()
         return w3c.write_w3c(
             groups(chosen, labels, **original), total=total, links=links, label=label
         )

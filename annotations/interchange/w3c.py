@@ -16,6 +16,7 @@ from urllib.parse import quote as url_quote
 
 from annotations.interchange.records import (
     ATTRIBUTED_TO,
+    FRAGMENT_OF,
     Document,
     Group,
     ImportFormatError,
@@ -25,7 +26,6 @@ from annotations.interchange.records import (
     TagRecord,
     attribute_text,
     iso,
-    tags_of,
 )
 from newsdesk.ingest import LANGUAGE_CODE
 
@@ -60,8 +60,9 @@ def read_w3c(data: str, *, name: str) -> list[Document]:
             return ImportFormatError(message, name=name, line=line, where=where)
 
         _check_model(item, fail)
-        span, links, source = _w3c_span(item, index, fail)
-        span.line, span.where = line, where
+        spans, links, source = _w3c_spans(item, index, fail)
+        for span in spans:
+            span.line, span.where = line, where
         language = target_language(item)
         if language and not re.fullmatch(LANGUAGE_CODE, language):
             raise fail(
@@ -79,7 +80,7 @@ def read_w3c(data: str, *, name: str) -> list[Document]:
                 line=line,
             )
         documents[source].language = documents[source].language or language
-        documents[source].spans.append(span)
+        documents[source].spans.extend(spans)
         documents[source].links.extend(links)
     if not documents:
         raise ImportFormatError("the file holds no annotations.", name=name)
@@ -241,6 +242,15 @@ def _check_resource(node: dict, problem, what: str) -> None:
         problem(f"a {what} cannot be several kinds of set at once.")
     if "TextualBody" in kinds and not isinstance(node.get("value"), str):
         problem("a TextualBody needs one string value.")
+    if {"Choice", "List", "Composite", "Independents"} & set(kinds):
+        items = node.get("items")
+        if not isinstance(items, list) or not items:
+            problem(f"a set of resources ({kinds[0]}) needs its “items” as a list.")
+        for part in items if isinstance(items, list) else []:
+            if isinstance(part, dict):
+                _check_resource(part, problem, what)
+            elif not _is_iri(part):
+                problem(f"an item must be an IRI or an object, not {json.dumps(part)[:80]}.")
     if "id" in node and not _is_iri(node["id"]):
         problem(f"the {what}'s id must be an IRI, not {json.dumps(node['id'])[:80]}.")
     if "textDirection" in node and node["textDirection"] not in ("ltr", "rtl", "auto"):
@@ -255,12 +265,31 @@ def _check_resource(node: dict, problem, what: str) -> None:
             selector = selector.get("refinedBy")
 
 
-def _w3c_span(item: dict, index: int, fail) -> tuple[Span, list[Link], str]:
-    key = item.get("id") or f"#{index}"
+def _w3c_spans(item: dict, index: int, fail) -> tuple[list[Span], list[Link], str]:
+    """One annotation's tags: one per target. Several targets on one article are the
+    stretches of a discontinuous span (the Web Annotation model's way: the body, its label,
+    applies to each target; its 2017 Recommendation has no Composite or List), read as one
+    tag per stretch, each later one linked to the first by "continues"."""
     targets = item["target"] if isinstance(item["target"], list) else [item["target"]]
-    if len(targets) != 1:
-        raise fail("the annotation targets several resources; a tag is on one article.")
-    target = targets[0]
+    sources = [t.get("source") if isinstance(t, dict) else t for t in targets]
+    if any(other != sources[0] for other in sources[1:]):
+        raise fail(
+            "the annotation targets several resources; a tag is on one article (several "
+            "targets on one article are the stretches of one discontinuous tag)."
+        )
+    first, links, source = _w3c_span(item, index, fail, targets[0] if targets else None)
+    spans = [first]
+    for number, target in enumerate(targets[1:], start=2):
+        later, _, _ = _w3c_span(item, index, fail, target)
+        later.key = f"{first.key}+{number}"
+        later.attribute_pairs, later.note = list(first.attribute_pairs), first.note
+        spans.append(later)
+        links.append(Link(FRAGMENT_OF, later.key, first.key))
+    return spans, links, source
+
+
+def _w3c_span(item: dict, index: int, fail, target: Any) -> tuple[Span, list[Link], str]:
+    key = item.get("id") or f"#{index}"
     if not isinstance(target, dict) or not isinstance(target.get("source"), str):
         raise fail(
             "the target has no text selector: a tag needs a TextQuoteSelector or a "
@@ -368,8 +397,34 @@ def creator_id(username: str) -> str:
     return "urn:newsdesk:user:" + url_quote(username, safe="@.+-_")
 
 
-def w3c_annotation(tag: TagRecord, links: Links, language: str = "") -> dict[str, Any]:
-    """One tag as a Web Annotation (no @context: it is the collection's)."""
+def _text_target(tag: TagRecord, links: Links, language: str) -> dict[str, Any]:
+    return {
+        "source": links.article.format(tag.article_id),
+        **({"language": language} if language else {}),
+        "selector": [
+            {
+                "type": "TextQuoteSelector",
+                "exact": tag.quote,
+                "prefix": tag.prefix,
+                "suffix": tag.suffix,
+            },
+            {"type": "TextPositionSelector", "start": tag.start, "end": tag.end},
+        ],
+    }
+
+
+def w3c_annotation(
+    tag: TagRecord, links: Links, language: str = "", stretches: Iterable[TagRecord] = ()
+) -> dict[str, Any]:
+    """One tag as a Web Annotation (no @context: it is the collection's).
+
+    With ``stretches`` (the later stretches of a discontinuous span), the annotation has one
+    target per stretch, in text order: its label applies to each (the 2017 Recommendation
+    keeps only Choice among its sets of resources, and a Choice means "any one of")."""
+    stretches = list(stretches)
+    target: Any = _text_target(tag, links, language)
+    if stretches:
+        target = [target, *(_text_target(t, links, language) for t in stretches)]
     body: list[dict[str, Any]] = [{"type": "TextualBody", "purpose": "tagging", "value": tag.label}]
     for item in tag.schema:
         value = tag.attributes.get(item["name"])
@@ -387,7 +442,7 @@ def w3c_annotation(tag: TagRecord, links: Links, language: str = "") -> dict[str
         body.append({"type": "TextualBody", "purpose": "commenting", "value": tag.note})
     for rtype, other in tag.relations:
         if rtype not in (ATTRIBUTED_TO, "same_as"):
-            continue  # a stretch of a discontinuous span: written as its own annotation
+            continue  # a stretch of a discontinuous span: another target instead
         body.append(
             {
                 "type": "SpecificResource",
@@ -403,26 +458,20 @@ def w3c_annotation(tag: TagRecord, links: Links, language: str = "") -> dict[str
         "modified": iso(tag.updated_at or tag.created_at),
         "creator": {"id": creator_id(tag.annotator), "type": "Person", "nickname": tag.annotator},
         "body": body,
-        "target": {
-            "source": links.article.format(tag.article_id),
-            **({"language": language} if language else {}),
-            "selector": [
-                {
-                    "type": "TextQuoteSelector",
-                    "exact": tag.quote,
-                    "prefix": tag.prefix,
-                    "suffix": tag.suffix,
-                },
-                {"type": "TextPositionSelector", "start": tag.start, "end": tag.end},
-            ],
-        },
+        "target": target,
     }
+
+
+def first_stretch(tag: TagRecord) -> int | None:
+    """The id of the tag whose discontinuous span ``tag`` continues, or None."""
+    return next((other for rtype, other in tag.relations if rtype == FRAGMENT_OF), None)
 
 
 def write_w3c(groups: Iterable[Group], *, total: int, links: Links, label: str) -> Iterator[str]:
     """An AnnotationCollection with every tag on its one embedded page.
 
-    ``total`` must be the number of tags the groups hold: it is written first.
+    ``total`` must be the number of annotations written (tags, less the later stretches
+    written in their first stretch's annotation): it is written first.
     """
     head = {
         "@context": W3C_CONTEXT,
@@ -435,8 +484,16 @@ def write_w3c(groups: Iterable[Group], *, total: int, links: Links, label: str) 
     opening = json.dumps(head, ensure_ascii=False)[:-1]
     yield f'{opening}, "first": {json.dumps(page, ensure_ascii=False)[:-1]}, "items": ['
     separator = "\n"
-    for article, tag in tags_of(groups):
-        annotation = w3c_annotation(tag, links, article.language)
-        yield separator + json.dumps(annotation, ensure_ascii=False)
-        separator = ",\n"
+    for group in groups:
+        ids = {tag.id for tag in group.tags}
+        later: dict[int, list[TagRecord]] = {}
+        for tag in group.tags:
+            if (first := first_stretch(tag)) in ids:
+                later.setdefault(first, []).append(tag)
+        for tag in group.tags:
+            if first_stretch(tag) in ids:
+                continue  # written in its first stretch's annotation
+            annotation = w3c_annotation(tag, links, group.article.language, later.get(tag.id, ()))
+            yield separator + json.dumps(annotation, ensure_ascii=False)
+            separator = ",\n"
     yield "\n]}}\n"
