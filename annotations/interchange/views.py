@@ -153,6 +153,8 @@ def tags_import(request: HttpRequest) -> HttpResponse:
                 create_labels=data["create_labels"],
                 article=data["article"],
                 folder_annotators=data["folder_annotators"],
+                completed_by=data["completed_by"],
+                language=data["language"],
             ),
         )
     template = IMPORT_PAGE + "#import-area" if request.htmx else IMPORT_PAGE
