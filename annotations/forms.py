@@ -4,6 +4,7 @@ from django.conf import settings
 from annotations import access, codebooks
 from annotations.models import Category, Codebook
 from newsdesk.forms import MultipleFileField, MultipleFileInput
+from newsdesk.ingest import LANGUAGE_CODE
 from newsdesk.models import Article
 
 
@@ -54,7 +55,8 @@ class TagImportForm(forms.Form):
 
     files = MultipleFileField(
         label="Files",
-        help_text="A brat zip, .ann files with their .txt, .jsonl, or W3C .json/.jsonld.",
+        help_text="A brat zip, .ann files with their .txt, .jsonl, a Label Studio .json export, "
+        "or W3C .json/.jsonld.",
         widget=MultipleFileInput(attrs={"accept": ".zip,.ann,.txt,.jsonl,.json,.jsonld"}),
     )
     codebook = forms.ModelChoiceField(queryset=Codebook.objects.all(), empty_label=None)
@@ -76,6 +78,20 @@ class TagImportForm(forms.Form):
         required=False,
         help_text="For a zip laid out <annotator>/<article>.ann, as Newsdesk's brat export is. "
         "Leave it off for collections whose folders name a language or a batch.",
+    )
+    completed_by = forms.BooleanField(
+        label="Label Studio completed_by names the annotators",
+        required=False,
+        help_text="Each Label Studio annotation goes to the user its completed_by names "
+        "(username, or email matched to a user's). Off: the tags are yours.",
+    )
+    language = forms.RegexField(
+        required=False,
+        max_length=16,
+        regex=f"^{LANGUAGE_CODE}$",
+        help_text="A language code such as en, es or pt-BR for the articles this import "
+        "creates; it wins over the files' own. Empty: what the files say, else en.",
+        error_messages={"invalid": "Give a language code such as en, es or pt-BR."},
     )
 
     def __init__(self, *args, user, **kwargs):

@@ -145,6 +145,8 @@ class Relation(models.Model):
     class Type(models.TextChoices):
         ATTRIBUTED_TO = "attributed_to", "attributed to"
         SAME_AS = "same_as", "same source as"
+        # A discontinuous span (brat "10 20;25 30"): each later stretch links to the first.
+        FRAGMENT_OF = "fragment_of", "continues"
 
     from_annotation = models.ForeignKey(
         Annotation, on_delete=models.CASCADE, related_name="relations_out"

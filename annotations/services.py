@@ -231,6 +231,7 @@ def annotation_restore(*, annotation: Annotation, version: int | None = None) ->
 RELATION_CATEGORIES = {
     Relation.Type.ATTRIBUTED_TO: (Category.CLAIM, Category.SOURCE),
     Relation.Type.SAME_AS: (Category.SOURCE, Category.SOURCE),
+    Relation.Type.FRAGMENT_OF: None,  # same label, any category: see relation_refusal
 }
 
 
@@ -246,6 +247,12 @@ def relation_refusal(*, from_annotation: Annotation, to_annotation: Annotation, 
         return "A tag cannot be linked to itself."
     if from_annotation.deleted_at or to_annotation.deleted_at:
         return "A deleted tag cannot be linked."
+    if type == Relation.Type.FRAGMENT_OF:
+        if from_annotation.label_id != to_annotation.label_id:
+            return "A stretch continues a tag of the same label only."
+        if from_annotation.start <= to_annotation.start:
+            return "A stretch continues a tag that starts before it."
+        return ""
     wanted = RELATION_CATEGORIES[type]
     found = (from_annotation.label.category, to_annotation.label.category)
     if found != wanted:
@@ -363,7 +370,16 @@ def _drop_relations_that_no_longer_fit(annotation: Annotation) -> None:
     for relation in (
         Relation.objects.filter(from_annotation=annotation)
         | Relation.objects.filter(to_annotation=annotation)
-    ).select_related("from_annotation__label"):
+    ).select_related("from_annotation__label", "to_annotation"):
+        if relation.type == Relation.Type.FRAGMENT_OF:
+            other = (
+                relation.to_annotation
+                if relation.from_annotation_id == annotation.pk
+                else relation.from_annotation
+            )
+            if other.label_id != annotation.label_id:
+                relation.delete()
+            continue
         wanted = RELATION_CATEGORIES[relation.type]
         is_from = relation.from_annotation_id == annotation.pk
         if category != wanted[0 if is_from else 1]:

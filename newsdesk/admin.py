@@ -34,7 +34,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         # Lists and counts never read the text; the change page loads it on its own.
-        return super().get_queryset(request).defer("text")
+        return super().get_queryset(request).defer("text", "offset_map")
 
     def get_readonly_fields(self, request, obj=None):
         # The text is what every offset counts against: fixed once the article exists.

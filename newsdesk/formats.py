@@ -55,10 +55,14 @@ def read(name: str, data: bytes) -> ParsedText:
 
 def _read_text(name: str, data: bytes) -> ParsedText:
     try:
-        return ingest.parse(ingest.decode(data, name=name))
+        original = ingest.decode(data, name=name)
+        parsed = ingest.parse(original)
     except IngestError as exc:
         message = str(exc)
         raise IngestError(message if message.startswith(name) else f"{name}: {message}") from None
+    # Exports can then count offsets in this file as decoded (CRLF, NFD and all).
+    parsed.offset_map = ingest.offset_map(original, parsed.text, parsed.start)
+    return parsed
 
 
 def _clean(paragraphs: list[str]) -> str:

@@ -2,7 +2,7 @@ from django import forms
 from django.conf import settings
 
 from newsdesk.formats import ARCHIVE_EXTENSIONS, suffix
-from newsdesk.ingest import SUPPORTED_EXTENSIONS, size_text
+from newsdesk.ingest import LANGUAGE_CODE, SUPPORTED_EXTENSIONS, size_text
 
 ACCEPT = ",".join(
     [
@@ -53,6 +53,13 @@ class ArticleUploadForm(forms.Form):
         required=False, label="Published", widget=forms.DateInput(attrs={"type": "date"})
     )
     url = forms.URLField(required=False, label="URL", max_length=1000, assume_scheme="https")
+    language = forms.RegexField(
+        required=False,
+        max_length=16,
+        regex=f"^{LANGUAGE_CODE}$",
+        help_text="A language code such as en, es or pt-BR, for every article of this upload.",
+        error_messages={"invalid": "Give a language code such as en, es or pt-BR."},
+    )
 
     @staticmethod
     def text_too_long() -> str:
@@ -85,7 +92,10 @@ class ArticleUploadForm(forms.Form):
 
     def metadata(self) -> dict:
         data = self.cleaned_data
-        return {name: data[name] for name in ("title", "outlet", "byline", "published_on", "url")}
+        return {
+            name: data[name]
+            for name in ("title", "outlet", "byline", "published_on", "url", "language")
+        }
 
     def is_bulk(self) -> bool:
         """Several articles (or a zip): imported as a batch in the background."""

@@ -33,6 +33,8 @@ class Metadata(TypedDict, total=False):
     published_on: datetime.date | None
     url: str
     filename: str
+    # A language code given at import (--language, the form, a file's own field): it wins.
+    language: str
 
 
 def article_ingest(*, text: str, user: AbstractBaseUser, **metadata: Unpack[Metadata]) -> Article:
@@ -60,6 +62,8 @@ def article_ingest_parsed(
         byline=(metadata.get("byline") or parsed.byline)[:300],
         published_on=metadata.get("published_on") or parsed.published_on,
         url=(metadata.get("url") or parsed.url)[:1000],
+        offset_map=parsed.offset_map,
+        **_language(metadata.get("language")),
     )
 
 
@@ -74,12 +78,19 @@ def article_ingest_file(*, file: UploadedFile, user: AbstractBaseUser, **metadat
 
 
 def article_ingest_exact(
-    *, text: str, user: AbstractBaseUser | None, title: str = "", filename: str = ""
+    *,
+    text: str,
+    user: AbstractBaseUser | None,
+    title: str = "",
+    filename: str = "",
+    language: str = "",
+    offset_map: list[list[int]] | None = None,
 ) -> Article:
     """Create an article from text that is already normalised, storing it exactly.
 
     For imports whose offsets count against this very text: no metadata prefix is read
     (it would shift every offset). Queues entity extraction like ``article_ingest``.
+    ``offset_map`` leads back to the file the text was normalised from (ingest.offset_map).
     """
     if text != ingest.normalise(text).strip():
         raise IngestError("The text must be normalised (NFC, \\n newlines, no blank edges).")
@@ -90,7 +101,14 @@ def article_ingest_exact(
         user=user,
         filename=filename,
         title=title or ingest.title_from(text=text, filename=filename),
+        offset_map=offset_map,
+        **_language(language),
     )
+
+
+def _language(language: str | None) -> dict:
+    """The article's language when one is given; otherwise the model's default stands."""
+    return {"language": language[:16]} if language else {}
 
 
 def _create(

@@ -41,6 +41,10 @@ class Article(models.Model):
     url = models.URLField(max_length=1000, blank=True, validators=[WEB_URL])
     language = models.CharField(max_length=16, default="en")
     original_filename = models.CharField(max_length=255, blank=True)
+    # For an article read from a text file: breakpoints [offset in text, offset in the
+    # decoded file] (newsdesk.ingest.offset_map), so exports can count offsets in the
+    # original file. None when there is no such file (pasted, HTML, Word, PDF, older).
+    offset_map = models.JSONField(null=True, blank=True, editable=False)
     status = models.CharField(max_length=16, choices=Status, default=Status.PROCESSING)
     error = models.TextField(blank=True)
     uploaded_by = models.ForeignKey(

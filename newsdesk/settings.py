@@ -238,6 +238,11 @@ NEWSDESK_PROCESSING_STALL_SECONDS = envint("NEWSDESK_PROCESSING_STALL_SECONDS", 
 
 # Newsdesk.
 NEWSDESK_MAX_UPLOAD_BYTES = envint("NEWSDESK_MAX_UPLOAD_BYTES", str(2 * 1024 * 1024))
+# Files of tags (import_annotations and the Import tags page) have their own limit: an
+# export of a few thousand tags is past 2 MB, and it must come back in.
+NEWSDESK_MAX_ANNOTATION_IMPORT_BYTES = envint(
+    "NEWSDESK_MAX_ANNOTATION_IMPORT_BYTES", str(50 * 1024 * 1024)
+)
 NEWSDESK_MAX_UPLOAD_FILES = envint("NEWSDESK_MAX_UPLOAD_FILES", "50")
 # Bulk upload: a zip is checked against these before it is expanded; each file in it
 # is held to NEWSDESK_MAX_UPLOAD_BYTES.

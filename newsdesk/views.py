@@ -28,7 +28,9 @@ from newsdesk.models import Article, ImportItem
 def article_list(request: HttpRequest) -> HttpResponse:
     filters = ArticleFilterForm(request.GET or None, user=request.user)
     # Never the text: a list grouped by it (for the mention count) took a minute.
-    articles = access.articles_for(request.user).select_related("outlet").defer("text")
+    articles = (
+        access.articles_for(request.user).select_related("outlet").defer("text", "offset_map")
+    )
     if filters.is_bound:
         # Invalid filters show their errors over an empty list, never an unfiltered one.
         articles = filters.filter(articles) if filters.is_valid() else articles.none()

@@ -74,66 +74,11 @@ def normalise(original: str) -> Normalised:
     expected = ingest.normalise(original).strip()
     if expected == original:
         return Normalised(original, original, [])
-    text, positions = _line_ends(original)
-    text, positions = _compose(text, positions)
+    text, positions = ingest.normalise_mapped(original)
     text, positions = _strip(text, positions)
     if text != expected:  # The steps above must agree with ingest; never store a guess.
         raise AnchorError("The text could not be normalised with a reliable offset map.")
     return Normalised(original, text, positions)
-
-
-def _line_ends(text: str) -> tuple[str, list[int | None]]:
-    """Drop a leading byte-order mark and the "\\r" of "\\r\\n"; a lone "\\r" becomes "\\n"."""
-    out: list[str] = []
-    positions: list[int | None] = []
-    for i, char in enumerate(text):
-        positions.append(len(out))
-        if (i == 0 and char == "\ufeff") or (char == "\r" and text[i + 1 : i + 2] == "\n"):
-            continue
-        out.append("\n" if char == "\r" else char)
-    positions.append(len(out))
-    return "".join(out), positions
-
-
-def _compose(text: str, before: list[int | None]) -> tuple[str, list[int | None]]:
-    """NFC, one independent chunk at a time, so each chunk's edges keep exact offsets."""
-    if unicodedata.is_normalized("NFC", text):
-        return text, before
-    out: list[str] = []
-    inner: list[int | None] = [None] * (len(text) + 1)
-    for lo, hi in _chunks(text):
-        chunk = text[lo:hi]
-        composed = unicodedata.normalize("NFC", chunk)
-        base = sum(map(len, out))
-        for i in range(lo, hi):
-            # Same length: one-to-one (e.g. a singleton such as the ohm sign). Otherwise
-            # only the chunk's start has a counterpart.
-            inner[i] = base + (i - lo) if len(composed) == len(chunk) or i == lo else None
-        out.append(composed)
-    inner[len(text)] = sum(map(len, out))
-    result = "".join(out)
-    if result != unicodedata.normalize("NFC", text):
-        # A composition across our chunk edges: fall back to one chunk (edges only).
-        result = unicodedata.normalize("NFC", text)
-        inner = [0] + [None] * (len(text) - 1) + [len(result)] if text else [0]
-    return result, [None if p is None else inner[p] for p in before]
-
-
-def _chunks(text: str):
-    """Stretches that NFC treats independently: each starts at a character that neither
-    carries a combining class nor composes with the characters before it."""
-    lo = 0
-    for i in range(1, len(text)):
-        if unicodedata.combining(text[i]):
-            continue
-        window = text[max(lo, i - 2) : i]
-        if unicodedata.normalize("NFC", window + text[i]) == unicodedata.normalize(
-            "NFC", window
-        ) + unicodedata.normalize("NFC", text[i]):
-            yield lo, i
-            lo = i
-    if text:
-        yield lo, len(text)
 
 
 def _strip(text: str, before: list[int | None]) -> tuple[str, list[int | None]]:

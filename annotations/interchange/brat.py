@@ -11,8 +11,10 @@ import re
 import zipfile
 from collections.abc import Iterable, Iterator
 
+from annotations.interchange.anchoring import same_quote
 from annotations.interchange.anchoring import short as _short
 from annotations.interchange.records import (
+    FRAGMENT_OF,
     Document,
     Event,
     Group,
@@ -40,6 +42,7 @@ def read_brat(*, ann: str, txt: str, name: str, annotator: str = "") -> Document
     )
     spans: dict[str, Span] = {}
     seen: dict[str, int] = {}
+    fragments: list[Span] = []  # later stretches of discontinuous spans
     later: list[tuple[int, str, list[str]]] = []  # A/M, R, *, # lines: resolved after T lines
     for number, raw in enumerate(ann.split("\n"), start=1):
         line = raw.removesuffix("\r")
@@ -63,7 +66,12 @@ def read_brat(*, ann: str, txt: str, name: str, annotator: str = "") -> Document
             raise ImportFormatError(f"{key} has nothing after its id.", name=name, line=number)
         kind = key[0]
         if kind == "T":
-            spans[key] = _brat_span(norm, key, fields, name=name, line=number)
+            first, *rest = _brat_spans(norm, key, fields, name=name, line=number)
+            spans[key] = first
+            for fragment in rest:
+                # A discontinuous span: each later stretch is its own tag, continuing the first.
+                fragments.append(fragment)
+                doc.links.append(Link(FRAGMENT_OF, fragment.key, key, line=number, where=key))
         elif kind == "E":
             doc.events.append(_brat_event(key, fields[1], name=name, line=number))
         elif kind == "N":
@@ -92,31 +100,61 @@ def read_brat(*, ann: str, txt: str, name: str, annotator: str = "") -> Document
     for number, key, fields in later:
         _brat_other(doc, spans, key, fields, name=name, line=number)
     doc.spans = list(spans.values())
+    for fragment in fragments:  # the first stretch's attributes and note hold for all
+        head = spans[fragment.key.partition("+")[0]]
+        fragment.attribute_pairs, fragment.note = list(head.attribute_pairs), head.note
+        fragment.trigger_only = head.trigger_only
+    doc.spans += fragments
     return doc
 
 
-def _brat_span(norm, key: str, fields: list[str], *, name: str, line: int) -> Span:
-    head = fields[1].split(" ")
-    if len(head) < 3:
+def _brat_spans(norm, key: str, fields: list[str], *, name: str, line: int) -> list[Span]:
+    """The stretches of a T line: one, or several for "Type 10 20;25 30" (its quote then
+    reads the stretches joined by a space, as brat writes it)."""
+    head = fields[1].split(" ", 1)
+    if len(head) < 2:
         raise ImportFormatError(
             f"{key} should read “{key}<tab>Type start end<tab>text”.", name=name, line=line
         )
-    offsets = " ".join(head[1:])
-    if ";" in offsets:
-        raise ImportFormatError(
-            f"{key} is a discontinuous span ({offsets}): a Newsdesk tag covers one stretch "
-            "of text. Split it into one T line per stretch, or join the stretches.",
-            name=name,
-            line=line,
-        )
-    if len(head) != 3 or not all(part.isascii() and part.isdigit() for part in head[1:]):
-        raise ImportFormatError(
-            f"{key}: “{offsets}” are not two whole-number offsets.", name=name, line=line
-        )
-    start, end = int(head[1]), int(head[2])
+    label, offsets = head
+    pairs = []
+    for part in offsets.split(";"):
+        numbers = part.split(" ")
+        if len(numbers) != 2 or not all(n.isascii() and n.isdigit() for n in numbers):
+            raise ImportFormatError(
+                f"{key}: “{offsets}” are not whole-number offsets (start end;start end…).",
+                name=name,
+                line=line,
+            )
+        pairs.append((int(numbers[0]), int(numbers[1])))
     quote = "\t".join(fields[2:]) if len(fields) > 2 else None
-    start, end = anchored(norm, start, end, quote, name=name, line=line, where=key)
-    return Span(key=key, label=head[0], start=start, end=end, line=line, where=key)
+    if len(pairs) == 1:
+        start, end = anchored(norm, *pairs[0], quote, name=name, line=line, where=key)
+        return [Span(key=key, label=label, start=start, end=end, line=line, where=key)]
+    if quote is not None:
+        pieces = " ".join(norm.original[s:e] for s, e in pairs)
+        if not same_quote(quote, pieces):
+            raise ImportFormatError(
+                f"the quote “{_short(quote)}” does not match the stretches {offsets}, which "
+                f"read “{_short(pieces)}”.",
+                name=name,
+                line=line,
+                where=key,
+            )
+    found = []
+    for n, (start, end) in enumerate(sorted(pairs), start=1):
+        start, end = anchored(norm, start, end, None, name=name, line=line, where=key)
+        found.append(
+            Span(
+                key=key if n == 1 else f"{key}+{n}",
+                label=label,
+                start=start,
+                end=end,
+                line=line,
+                where=key,
+            )
+        )
+    return found
 
 
 def _brat_event(key: str, body: str, *, name: str, line: int) -> Event:
@@ -227,10 +265,25 @@ def brat_ann(tags: list[TagRecord]) -> str:
     """The .ann file for one article and one annotator."""
     lines, numbers, links = [], {}, []
     attr_n = note_n = 0
-    for n, tag in enumerate(tags, start=1):
+    ids = {tag.id for tag in tags}
+    # Stretches that continue a tag here are written on its T line: "10 20;25 30".
+    stretches: dict[int, list[TagRecord]] = {}
+    for tag in tags:
+        head = next((o for t, o in tag.relations if t == FRAGMENT_OF and o in ids), None)
+        if head is not None:
+            stretches.setdefault(head, []).append(tag)
+    continuing = {tag.id for more in stretches.values() for tag in more}
+    n = 0
+    for tag in tags:
+        if tag.id in continuing:
+            continue
+        n += 1
         numbers[tag.id] = n
+        parts = [tag, *sorted(stretches.get(tag.id, []), key=lambda t: t.start)]
+        offsets = ";".join(f"{part.start} {part.end}" for part in parts)
+        quote = " ".join(_one_line(part.quote) for part in parts)
         # Offsets are authoritative; a quote across paragraphs is written on one line.
-        lines.append(f"T{n}\t{brat_name(tag.label)} {tag.start} {tag.end}\t{_one_line(tag.quote)}")
+        lines.append(f"T{n}\t{brat_name(tag.label)} {offsets}\t{quote}")
         texts = []
         for item in tag.schema:
             name, kind = item["name"], item.get("kind")
@@ -248,7 +301,7 @@ def brat_ann(tags: list[TagRecord]) -> str:
             note_n += 1
             note = " | ".join([_one_line(tag.note), *texts])
             lines.append(f"#{note_n}\tAnnotatorNotes T{n}\t{note}")
-        links.extend((n, rtype, other) for rtype, other in tag.relations)
+        links.extend((n, rtype, other) for rtype, other in tag.relations if rtype != FRAGMENT_OF)
     relation_n = 0
     for n, rtype, other in links:
         if other in numbers:  # a link to a tag outside this file cannot be written

@@ -17,8 +17,9 @@ from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
 from annotations import access, voice
-from annotations.interchange import brat, jsonl, records, table, w3c
+from annotations.interchange import brat, jsonl, labelstudio, records, table, w3c
 from annotations.models import Annotation, Category, Label, Relation
+from newsdesk import ingest
 from newsdesk.models import Article, EntityMention
 
 ARTICLE_CHUNK = 100
@@ -117,7 +118,7 @@ def attribute_names(labels: list[Label]) -> list[str]:
     return list(names)
 
 
-ARTICLE_FIELDS = ["pk", "title", "outlet__name", "byline", "published_on", "url"]
+ARTICLE_FIELDS = ["pk", "title", "outlet__name", "byline", "published_on", "url", "language"]
 TAG_FIELDS = [
     "pk",
     "article_id",
@@ -142,12 +143,20 @@ def groups(
     *,
     text: bool = False,
     entities: bool = False,
+    original_offsets: bool = False,
 ) -> Iterator[records.Group]:
-    """Every article of the selection in id order, with its tags per annotator."""
+    """Every article of the selection in id order, with its tags per annotator.
+
+    With ``original_offsets``, the tags of an article read from a text file count in that
+    file as decoded (its offset map); the others keep the stored text's offsets, and each
+    article record says which (``offsets``).
+    """
     by_label = {label.pk: label for label in labels}
     # Whose voice a framing tag is in is derived from the text when not answered.
     voiced = text or any(_has_voice(label.attribute_schema) for label in labels)
-    fields = [*ARTICLE_FIELDS, "text"] if voiced else ARTICLE_FIELDS
+    fields = [*ARTICLE_FIELDS, "text"] if voiced else list(ARTICLE_FIELDS)
+    if original_offsets:
+        fields.append("offset_map")
     last = 0
     while True:
         page = chosen.articles.filter(pk__gt=last).order_by("pk").values(*fields)
@@ -164,10 +173,31 @@ def groups(
                 "article_id", "start", "end", "label", "text"
             ):
                 articles[pk].entities.append((start, end, label, name))
+        maps = {row["pk"]: row["offset_map"] for row in rows} if original_offsets else {}
         for group in _page_groups(chosen, articles, by_label):
             if voiced:
                 _fill_voice(group)
+            if original_offsets:
+                _to_original(group, maps[group.article.id])
             yield group
+
+
+def _to_original(group: records.Group, breaks: list[list[int]] | None) -> None:
+    group.article.offsets = records.STORED if breaks is None else records.ORIGINAL
+    if breaks is None or breaks == [[0, 0]]:
+        return
+    for tag in group.tags:
+        tag.start = ingest.to_original(breaks, tag.start)
+        tag.end = ingest.to_original(breaks, tag.end)
+
+
+def without_offset_map(chosen: Selection) -> list[int]:
+    """The ids of the selection's articles that have no offset map (not read from a text
+    file, or from before maps were kept): an original-offsets export keeps their stored
+    offsets."""
+    return list(
+        chosen.articles.filter(offset_map__isnull=True).order_by("pk").values_list("pk", flat=True)
+    )
 
 
 def _has_voice(attribute_schema: list[dict]) -> bool:
@@ -206,6 +236,7 @@ def _article(row: dict) -> records.ArticleRecord:
         byline=row["byline"],
         published_on=row["published_on"],
         url=row["url"],
+        language=row["language"],
         text=row.get("text", ""),
     )
 
@@ -282,22 +313,65 @@ def _tags(tags: QuerySet[Annotation], by_label: dict[int, Label]) -> Iterator[re
             )
 
 
+def offsets_note(chosen: Selection, shown: int = 20) -> str:
+    """What an original-offsets export says (W3C: in its label) about its offsets."""
+    missing = without_offset_map(chosen)
+    if not missing:
+        return "; offsets count in the original files (as decoded)"
+    ids = ", ".join(map(str, missing[:shown])) + (
+        f" and {len(missing) - shown:,} more" if len(missing) > shown else ""
+    )
+    return (
+        "; offsets count in the original files (as decoded), except for articles without "
+        f"an offset map, which keep the stored text's: {ids}"
+    )
+
+
+def check_original_offsets(fmt: str, original_offsets: bool) -> None:
+    if original_offsets and fmt in records.CARRY_TEXT:
+        raise ExportError(
+            f"{records.FORMATS[fmt]} carries the article's text, whose offsets it keeps: "
+            "original-file offsets are offered for CSV, JSON Lines and W3C."
+        )
+
+
 def stream(
-    fmt: str, chosen: Selection, *, links: records.Links | None = None, label: str = ""
+    fmt: str,
+    chosen: Selection,
+    *,
+    links: records.Links | None = None,
+    label: str = "",
+    original_offsets: bool = False,
 ) -> Iterator[str | bytes]:
-    """The export file in chunks: text (str) for csv/jsonl/w3c, bytes for brat."""
+    """The export file in chunks: text (str) for csv/jsonl/w3c, bytes for brat.
+
+    ``original_offsets`` (csv, jsonl, w3c): offsets in the files articles were read from.
+    """
+    check_original_offsets(fmt, original_offsets)
     labels = labels_of(chosen.tags)
+    original = {"original_offsets": original_offsets}
     if fmt == "csv":
-        return table.write_csv(groups(chosen, labels), attribute_names(labels))
+        return table.write_csv(
+            groups(chosen, labels, **original), attribute_names(labels), offsets=original_offsets
+        )
     if fmt == "jsonl":
-        return jsonl.write_jsonl(groups(chosen, labels, text=True, entities=True))
+        return jsonl.write_jsonl(groups(chosen, labels, text=True, entities=True, **original))
     if fmt == "brat":
         return brat.write_brat(groups(chosen, labels, text=True))
+    if fmt == "labelstudio":
+        return labelstudio.write_labelstudio(groups(chosen, labels, text=True))
     if fmt == "w3c":
         if links is None:
             raise ExportError("A W3C export needs the site's address for its ids.")
-        total = chosen.tags.count()
-        return w3c.write_w3c(groups(chosen, labels), total=total, links=links, label=label)
+        # A discontinuous span's later stretches go in their first stretch's annotation.
+        stretches = chosen.tags.filter(
+            relations_out__type=Relation.Type.FRAGMENT_OF,
+            relations_out__to_annotation__in=chosen.tags,
+        )
+        total = chosen.tags.count() - stretches.distinct().count()
+        return w3c.write_w3c(
+            groups(chosen, labels, **original), total=total, links=links, label=label
+        )
     raise ExportError(f"Unknown export format “{fmt}”.")
 
 

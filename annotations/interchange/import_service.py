@@ -67,6 +67,10 @@ class Options:
     article: Article | None = None
     # A zip laid out <annotator>/<article>.ann names the annotators (our brat export).
     folder_annotators: bool = False
+    # Label Studio's completed_by (a username or email) names each annotation's annotator.
+    completed_by: bool = False
+    # The language of articles the import creates, over what the file says (--language).
+    language: str = ""
 
 
 def import_uploads(
@@ -80,15 +84,20 @@ def import_uploads(
     refused, units, skipped = uploads_module.sort_uploads(
         uploads,
         pairs=pairs,
-        max_bytes=settings.NEWSDESK_MAX_UPLOAD_BYTES,
+        max_bytes=settings.NEWSDESK_MAX_ANNOTATION_IMPORT_BYTES,
         zip_limits=zip_limits(),
         folder_annotators=options.folder_annotators,
     )
     results = [FileSummary(name, error=error) for name, error in refused]
     results += [FileSummary(name, skipped="brat configuration") for name in skipped]
     for unit in units:
+        if not unit.data.strip() and unit.kind != "brat":
+            # An empty file holds no tags: nothing to import, nothing wrong. (An empty .ann
+            # still brings its .txt in as an article, as a brat collection means it to.)
+            results.append(FileSummary(unit.name, skipped="empty"))
+            continue
         try:
-            documents = uploads_module.read_unit(unit)
+            documents = uploads_module.read_unit(unit, completed_by=options.completed_by)
             results.append(import_documents(documents=documents, name=unit.name, options=options))
         except ImportFormatError as exc:
             results.append(FileSummary(unit.name, error=str(exc)))
@@ -110,7 +119,7 @@ def zip_limits() -> formats.ZipLimits:
     return formats.ZipLimits(
         members=settings.NEWSDESK_MAX_ZIP_MEMBERS,
         total_bytes=settings.NEWSDESK_MAX_ZIP_BYTES,
-        member_bytes=settings.NEWSDESK_MAX_UPLOAD_BYTES,
+        member_bytes=settings.NEWSDESK_MAX_ANNOTATION_IMPORT_BYTES,
     )
 
 
@@ -141,6 +150,8 @@ class _Import:
         labels = self._labels(documents)
         for document in documents:
             article = self._article(document)
+            if not (document.spans or document.links or document.events):
+                continue  # no tags: whichever codebook it is coded under does not matter
             self._check_codebook(article, document)
             self._write(document, article, labels)
         return self.summary
@@ -285,6 +296,9 @@ class _Import:
             self.summary.articles_matched += 1
             if article not in self.summary.articles:
                 self.summary.articles.append(article)
+            if document.language and article.language != document.language:
+                article.language = document.language  # the file says what the text is in
+                article.save(update_fields=["language"])
             return article
         if named is not None:
             if named.text != document.text:
@@ -304,6 +318,7 @@ class _Import:
                 user=self.options.importer,
                 title=document.title or ingest.title_from(text=document.text, filename=stem),
                 filename=stem,
+                language=self.options.language or document.language,
             )
             self.summary.articles_created += 1
         if article not in self.summary.articles:
@@ -328,7 +343,10 @@ class _Import:
                 span,
             )
         if username not in self.users:
-            user = get_user_model().objects.filter(username=username).first()
+            users = get_user_model().objects
+            user = users.filter(username=username).first()
+            if user is None and "@" in username:  # Label Studio names users by email
+                user = users.filter(email__iexact=username).first()
             if user is None:
                 raise self.fail(f"the file names “{username}”, who has no account here.", span)
             self.users[username] = user

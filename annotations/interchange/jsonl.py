@@ -9,11 +9,13 @@ both: a doccano-style ``label`` list and our ``tags``.
 """
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from itertools import groupby
 from typing import Any
 
 from annotations.interchange.records import (
+    ORIGINAL,
     RELATION_TYPES,
     Document,
     Group,
@@ -24,14 +26,20 @@ from annotations.interchange.records import (
     normalised,
     relation_type,
 )
+from newsdesk.ingest import LANGUAGE_CODE
 
 # Reading
 
 
 def read_jsonl(data: str, *, name: str) -> list[Document]:
     """One article per line: doccano's ``{"text", "label": [[s, e, "L"]]}`` or ours."""
+    return read_jsonl_lines(data.split("\n"), name=name)
+
+
+def read_jsonl_lines(lines: Iterable[str], *, name: str) -> list[Document]:
+    """The same, from lines read one at a time (a file is never held as one string)."""
     documents = []
-    for number, line in enumerate(data.split("\n"), start=1):
+    for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
@@ -56,7 +64,15 @@ def _jsonl_document(item: Any, *, name: str, line: int) -> Document:
     if not norm.text:
         raise fail("the text is empty.")
     title = item.get("title") or (item.get("meta") or {}).get("title", "")
-    doc = Document(name=name, text=norm.text, title=str(title)[:300], line=line)
+    language = item.get("language") or (item.get("meta") or {}).get("language") or ""
+    if not isinstance(language, str) or (language and not re.fullmatch(LANGUAGE_CODE, language)):
+        raise fail(f"“language” must be a language code such as en or es, not {language!r}.")
+    if item.get("offsets") == ORIGINAL:
+        raise fail(
+            "its offsets count in the original file, not in this “text”: export with the "
+            "stored text's offsets to read it back."
+        )
+    doc = Document(name=name, text=norm.text, title=str(title)[:300], line=line, language=language)
     if "tags" in item:
         _jsonl_tags(doc, norm, item["tags"], fail, name=name, line=line)
         return doc
@@ -211,12 +227,15 @@ def write_jsonl(groups: Iterable[Group]) -> Iterator[str]:
             "byline": article.byline,
             "published_on": article.published_on.isoformat() if article.published_on else None,
             "url": article.url,
+            "language": article.language,
             "text": article.text,
             "entities": [
                 {"start": s, "end": e, "label": label, "text": text}
                 for s, e, label, text in article.entities
             ],
             "label": [[tag.start, tag.end, tag.label] for tag in tags],
+            # Only in an original-offsets export: which text the offsets count in.
+            **({"offsets": article.offsets} if article.offsets else {}),
             "tags": [
                 {
                     "id": tag.id,

@@ -19,22 +19,29 @@ FORMATS = {
     "jsonl": "JSON Lines (one article per line)",
     "brat": "brat standoff (zip)",
     "w3c": "W3C Web Annotation (JSON-LD)",
+    "labelstudio": "Label Studio (JSON tasks)",
 }
-EXTENSIONS = {"csv": "csv", "jsonl": "jsonl", "brat": "zip", "w3c": "jsonld"}
+EXTENSIONS = {"csv": "csv", "jsonl": "jsonl", "brat": "zip", "w3c": "jsonld", "labelstudio": "json"}
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "jsonl": "application/jsonl; charset=utf-8",
     "brat": "application/zip",
     "w3c": 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"',
+    "labelstudio": "application/json; charset=utf-8",
 }
-ATTRIBUTED_TO, SAME_AS = "attributed_to", "same_as"
-RELATION_TYPES = (ATTRIBUTED_TO, SAME_AS)
+# Offsets in the original file an article was read from, or in its stored text.
+ORIGINAL, STORED = "original", "stored"
+# Formats that carry the text their offsets count in: only stored offsets make sense there.
+CARRY_TEXT = ("brat", "labelstudio")
+ATTRIBUTED_TO, SAME_AS, FRAGMENT_OF = "attributed_to", "same_as", "fragment_of"
+RELATION_TYPES = (ATTRIBUTED_TO, SAME_AS, FRAGMENT_OF)
 # Other tools' relation names read as ours (casefolded, spaces as "_"); others are refused.
 RELATION_NAMES = {
     "attributed_to": ATTRIBUTED_TO,
     "attribution": ATTRIBUTED_TO,
     "same_as": SAME_AS,
     "equiv": SAME_AS,
+    "fragment_of": FRAGMENT_OF,
 }
 
 
@@ -119,6 +126,9 @@ class Document:
     line: int | None = None
     # brat types cannot hold spaces: "New_Technique" may name the label "New Technique".
     underscores_for_spaces: bool = False
+    # The article's language as the file states it (JSON Lines "language", a W3C
+    # target's "language"); "" when it says none.
+    language: str = ""
 
 
 def same_name(a: str, b: str) -> bool:
@@ -170,7 +180,11 @@ class ArticleRecord:
     byline: str = ""
     published_on: date | None = None
     url: str = ""
+    language: str = ""
     text: str = ""
+    # Which text the tags' offsets count in, when the export was asked for the original
+    # files' offsets: ORIGINAL (the article has an offset map) or STORED (it has none).
+    offsets: str = ""
     # (start, end, label, text) of each entity mention
     entities: list[tuple[int, int, str, str]] = field(default_factory=list)
 

@@ -42,11 +42,26 @@ CSV_HEAD = ["tag_id", "article_id", "article_title", "annotator", "label", "cate
 CSV_TAIL = ["note", "source_ids", "same_as_ids", "origin", "created_at"]
 
 
-def write_csv(groups: Iterable[Group], attribute_names: list[str]) -> Iterator[str]:
-    """One row per tag; one ``attr:<name>`` column per attribute name given."""
+def write_csv(
+    groups: Iterable[Group], attribute_names: list[str], *, offsets: bool = False
+) -> Iterator[str]:
+    """One row per tag; one ``attr:<name>`` column per attribute name given.
+
+    ``offsets``: an ``offsets`` column after ``end`` says which text start and end count
+    in (``original`` file or ``stored`` text), for an original-offsets export.
+    """
     writer = csv.writer(_Line(), lineterminator="\r\n")
+    where = ["offsets"] if offsets else []
     yield writer.writerow(
-        [*CSV_HEAD, "start", "end", "quote", *(f"attr:{n}" for n in attribute_names), *CSV_TAIL]
+        [
+            *CSV_HEAD,
+            "start",
+            "end",
+            *where,
+            "quote",
+            *(f"attr:{n}" for n in attribute_names),
+            *CSV_TAIL,
+        ]
     )
     for article, tag in tags_of(groups):
         values = tag.attributes
@@ -60,6 +75,7 @@ def write_csv(groups: Iterable[Group], attribute_names: list[str]) -> Iterator[s
                 tag.category,
                 tag.start,
                 tag.end,
+                *([article.offsets] if offsets else []),
                 text_cell(tag.quote),
                 *(text_cell(attribute_text(values.get(name))) for name in attribute_names),
                 text_cell(tag.note),

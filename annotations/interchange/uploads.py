@@ -7,10 +7,12 @@ and ``.jsonld`` W3C Web Annotation. Zips are opened by newsdesk's zip reader
 (newsdesk/formats.py), with the limits it is given.
 """
 
+import io
+import json
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from annotations.interchange import brat, jsonl, w3c
+from annotations.interchange import brat, jsonl, labelstudio, w3c
 from annotations.interchange.records import Document, ImportFormatError
 from newsdesk import formats, ingest
 
@@ -156,12 +158,35 @@ def decode(data: bytes, *, name: str) -> str:
         raise ImportFormatError(str(exc)) from None
 
 
-def read_unit(unit: Unit) -> list[Document]:
+def _lines(data: bytes, *, name: str):
+    """A JSON Lines file line by line: each decoded on its own, never the whole at once."""
+    for number, raw in enumerate(io.BytesIO(data), start=1):
+        try:
+            yield raw.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError as exc:
+            raise ImportFormatError(
+                f"not UTF-8 (byte {exc.start + 1} of the line).", name=name, line=number
+            ) from None
+
+
+def read_unit(unit: Unit, *, completed_by: bool = False) -> list[Document]:
     """The documents of one file, or an ImportFormatError naming the file and the line."""
+    if unit.kind == "jsonl":
+        return jsonl.read_jsonl_lines(_lines(unit.data, name=unit.name), name=unit.name)
     text = decode(unit.data, name=unit.name)
     if unit.kind == "brat":
         txt = decode(unit.txt, name=unit.name[:-4] + ".txt")
         return [brat.read_brat(ann=text, txt=txt, name=unit.name, annotator=unit.annotator)]
-    if unit.kind == "jsonl":
-        return jsonl.read_jsonl(text, name=unit.name)
+    # Label Studio's export is a .json too: told apart by its tasks before it is read as
+    # W3C, so it is never refused as a Web Annotation that is not one.
+    try:
+        root = json.loads(text)
+    except json.JSONDecodeError:
+        root = None
+    if root is not None and labelstudio.looks_like(root):
+        documents = labelstudio.read_labelstudio(root, name=unit.name, data=text)
+        if not completed_by:  # the file's users name no one here unless asked
+            for document in documents:
+                document.annotator = ""
+        return documents
     return w3c.read_w3c(text, name=unit.name)

@@ -40,10 +40,20 @@ def links(request: HttpRequest) -> records.Links:
 
 
 def export_response(
-    request: HttpRequest, fmt: str, chosen: export_feed.Selection, name: str, label: str
+    request: HttpRequest,
+    fmt: str,
+    chosen: export_feed.Selection,
+    name: str,
+    label: str,
+    *,
+    original_offsets: bool = False,
 ) -> StreamingHttpResponse:
     """The export as a download named ``newsdesk-<name>-<time>.<ext>``."""
-    chunks = export_feed.stream(fmt, chosen, links=links(request), label=label)
+    if original_offsets:
+        label += export_feed.offsets_note(chosen)
+    chunks = export_feed.stream(
+        fmt, chosen, links=links(request), label=label, original_offsets=original_offsets
+    )
     stamp = timezone.now().strftime("%Y%m%d-%H%M")
     filename = f"newsdesk-{name}-{stamp}.{records.EXTENSIONS[fmt]}"
     return StreamingHttpResponse(
@@ -56,6 +66,15 @@ def export_response(
     )
 
 
+def _original_offsets(request: HttpRequest, fmt: str) -> bool:
+    """The export bar's "Offsets in": the stored text (default) or the original files."""
+    value = request.GET.get("offsets", records.STORED) or records.STORED
+    if value not in (records.STORED, records.ORIGINAL):
+        raise export_feed.ExportError(f"offsets must be “stored” or “original”, not “{value}”.")
+    export_feed.check_original_offsets(fmt, value == records.ORIGINAL)
+    return value == records.ORIGINAL
+
+
 def _slug(value: str) -> str:
     return "".join(c if c.isalnum() or c in "-_" else "-" for c in value)[:40] or "user"
 
@@ -65,6 +84,7 @@ def article_export(request: HttpRequest, article_pk: int) -> HttpResponse:
     article = get_object_or_404(Article, pk=article_pk)
     try:
         fmt = export_feed.check_format(request.GET.get("format"))
+        original = _original_offsets(request, fmt)
         scope = export_feed.scope_for(request.user, request.GET.get("annotator"))
     except export_feed.AnnotatorNotFound as exc:
         return _refused(str(exc), 404)
@@ -73,7 +93,7 @@ def article_export(request: HttpRequest, article_pk: int) -> HttpResponse:
     chosen = export_feed.selection(scope, Article.objects.filter(pk=article.pk))
     name = f"article-{article.pk}-{_slug(scope.describe())}"
     label = f"Newsdesk export: “{article.title}”, tags of {scope.describe()}"
-    return export_response(request, fmt, chosen, name, label)
+    return export_response(request, fmt, chosen, name, label, original_offsets=original)
 
 
 @require_GET
@@ -81,6 +101,7 @@ def selection_export(request: HttpRequest) -> HttpResponse:
     """The articles the list's filters select (and, from the admin, chosen ids)."""
     try:
         fmt = export_feed.check_format(request.GET.get("format"))
+        original = _original_offsets(request, fmt)
         scope = export_feed.scope_for(request.user, request.GET.get("annotator"))
         ids = _ids(request.GET.get("articles", ""))
     except export_feed.AnnotatorNotFound as exc:
@@ -101,7 +122,8 @@ def selection_export(request: HttpRequest) -> HttpResponse:
         articles = articles.filter(pk__in=ids)
     chosen = export_feed.selection(scope, articles)
     label = f"Newsdesk export: tags of {scope.describe()} on the selected articles"
-    return export_response(request, fmt, chosen, f"tags-{_slug(scope.describe())}", label)
+    name = f"tags-{_slug(scope.describe())}"
+    return export_response(request, fmt, chosen, name, label, original_offsets=original)
 
 
 def _ids(value: str) -> list[int] | None:
@@ -122,7 +144,7 @@ def tags_import(request: HttpRequest) -> HttpResponse:
     results = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        limit = settings.NEWSDESK_MAX_UPLOAD_BYTES
+        limit = settings.NEWSDESK_MAX_ANNOTATION_IMPORT_BYTES
         results = import_service.import_uploads(
             uploads=[uploads.upload_of(f, max_bytes=limit) for f in data["files"]],
             options=import_service.Options(
@@ -131,6 +153,8 @@ def tags_import(request: HttpRequest) -> HttpResponse:
                 create_labels=data["create_labels"],
                 article=data["article"],
                 folder_annotators=data["folder_annotators"],
+                completed_by=data["completed_by"],
+                language=data["language"],
             ),
         )
     template = IMPORT_PAGE + "#import-area" if request.htmx else IMPORT_PAGE

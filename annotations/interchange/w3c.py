@@ -16,6 +16,7 @@ from urllib.parse import quote as url_quote
 
 from annotations.interchange.records import (
     ATTRIBUTED_TO,
+    FRAGMENT_OF,
     Document,
     Group,
     ImportFormatError,
@@ -25,8 +26,8 @@ from annotations.interchange.records import (
     TagRecord,
     attribute_text,
     iso,
-    tags_of,
 )
+from newsdesk.ingest import LANGUAGE_CODE
 
 W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 
@@ -49,17 +50,26 @@ def read_w3c(data: str, *, name: str) -> list[Document]:
             f"not valid JSON ({exc.msg} at column {exc.colno}).", name=name, line=exc.lineno
         ) from None
     items = _w3c_items(root, name=name)
+    lines = _Lines(data)
     documents: dict[str, Document] = {}
     for index, item in enumerate(items, start=1):
-        line = _line_of(data, item.get("id")) if isinstance(item, dict) else None
+        line = lines.of(item.get("id")) if isinstance(item, dict) else None
         where = f"annotation {index}"
 
         def fail(message: str, line=line, where=where) -> ImportFormatError:
             return ImportFormatError(message, name=name, line=line, where=where)
 
         _check_model(item, fail)
-        span, links, source = _w3c_span(item, index, fail)
-        span.line, span.where = line, where
+        spans, links, source = _w3c_spans(item, index, fail)
+        for span in spans:
+            span.line, span.where = line, where
+        language = target_language(item)
+        if language and not re.fullmatch(LANGUAGE_CODE, language):
+            raise fail(
+                f"the target's language must be one language code such as en, not {language}."
+            )
+        if source in documents and language and documents[source].language not in ("", language):
+            raise fail(f"the target's language {language} differs from an earlier one's.")
         if source not in documents:
             match = _ARTICLE_PATH.search(re.sub(r"^[a-z]+://[^/]+", "", source))
             documents[source] = Document(
@@ -69,18 +79,50 @@ def read_w3c(data: str, *, name: str) -> list[Document]:
                 source=source,
                 line=line,
             )
-        documents[source].spans.append(span)
+        documents[source].language = documents[source].language or language
+        documents[source].spans.extend(spans)
         documents[source].links.extend(links)
     if not documents:
         raise ImportFormatError("the file holds no annotations.", name=name)
     return list(documents.values())
 
 
-def _line_of(data: str, value: Any) -> int | None:
-    if not isinstance(value, str):
-        return None
-    found = data.find(json.dumps(value))
-    return data.count("\n", 0, found) + 1 if found >= 0 else None
+def target_language(item: dict) -> str:
+    """The language a target (or its source resource) states, or ""."""
+    targets = item.get("target")
+    target = targets[0] if isinstance(targets, list) and targets else targets
+    if not isinstance(target, dict):
+        return ""
+    language = target.get("language")
+    if language is None and isinstance(target.get("source"), dict):
+        language = target["source"].get("language")
+    if isinstance(language, list) and len(language) == 1:
+        language = language[0]
+    if language is None:
+        return ""
+    return language if isinstance(language, str) else json.dumps(language)[:40]
+
+
+class _Lines:
+    """The line of each annotation's id, found from where the last one was (ids come in
+    order), so a file of thousands is searched once, not once per annotation."""
+
+    def __init__(self, data: str) -> None:
+        self.data, self.cursor, self.line = data, 0, 1
+
+    def of(self, value: Any) -> int | None:
+        if not isinstance(value, str):
+            return None
+        needle = json.dumps(value)
+        found = self.data.find(needle, self.cursor)
+        if found < 0:
+            found = self.data.find(needle)
+            if found < 0:
+                return None
+            self.cursor, self.line = 0, 1
+        self.line += self.data.count("\n", self.cursor, found)
+        self.cursor = found
+        return self.line
 
 
 def _has_context(node: Any) -> bool:
@@ -200,6 +242,15 @@ def _check_resource(node: dict, problem, what: str) -> None:
         problem(f"a {what} cannot be several kinds of set at once.")
     if "TextualBody" in kinds and not isinstance(node.get("value"), str):
         problem("a TextualBody needs one string value.")
+    if {"Choice", "List", "Composite", "Independents"} & set(kinds):
+        items = node.get("items")
+        if not isinstance(items, list) or not items:
+            problem(f"a set of resources ({kinds[0]}) needs its “items” as a list.")
+        for part in items if isinstance(items, list) else []:
+            if isinstance(part, dict):
+                _check_resource(part, problem, what)
+            elif not _is_iri(part):
+                problem(f"an item must be an IRI or an object, not {json.dumps(part)[:80]}.")
     if "id" in node and not _is_iri(node["id"]):
         problem(f"the {what}'s id must be an IRI, not {json.dumps(node['id'])[:80]}.")
     if "textDirection" in node and node["textDirection"] not in ("ltr", "rtl", "auto"):
@@ -214,12 +265,31 @@ def _check_resource(node: dict, problem, what: str) -> None:
             selector = selector.get("refinedBy")
 
 
-def _w3c_span(item: dict, index: int, fail) -> tuple[Span, list[Link], str]:
-    key = item.get("id") or f"#{index}"
+def _w3c_spans(item: dict, index: int, fail) -> tuple[list[Span], list[Link], str]:
+    """One annotation's tags: one per target. Several targets on one article are the
+    stretches of a discontinuous span (the Web Annotation model's way: the body, its label,
+    applies to each target; its 2017 Recommendation has no Composite or List), read as one
+    tag per stretch, each later one linked to the first by "continues"."""
     targets = item["target"] if isinstance(item["target"], list) else [item["target"]]
-    if len(targets) != 1:
-        raise fail("the annotation targets several resources; a tag is on one article.")
-    target = targets[0]
+    sources = [t.get("source") if isinstance(t, dict) else t for t in targets]
+    if any(other != sources[0] for other in sources[1:]):
+        raise fail(
+            "the annotation targets several resources; a tag is on one article (several "
+            "targets on one article are the stretches of one discontinuous tag)."
+        )
+    first, links, source = _w3c_span(item, index, fail, targets[0] if targets else None)
+    spans = [first]
+    for number, target in enumerate(targets[1:], start=2):
+        later, _, _ = _w3c_span(item, index, fail, target)
+        later.key = f"{first.key}+{number}"
+        later.attribute_pairs, later.note = list(first.attribute_pairs), first.note
+        spans.append(later)
+        links.append(Link(FRAGMENT_OF, later.key, first.key))
+    return spans, links, source
+
+
+def _w3c_span(item: dict, index: int, fail, target: Any) -> tuple[Span, list[Link], str]:
+    key = item.get("id") or f"#{index}"
     if not isinstance(target, dict) or not isinstance(target.get("source"), str):
         raise fail(
             "the target has no text selector: a tag needs a TextQuoteSelector or a "
@@ -327,8 +397,34 @@ def creator_id(username: str) -> str:
     return "urn:newsdesk:user:" + url_quote(username, safe="@.+-_")
 
 
-def w3c_annotation(tag: TagRecord, links: Links) -> dict[str, Any]:
-    """One tag as a Web Annotation (no @context: it is the collection's)."""
+def _text_target(tag: TagRecord, links: Links, language: str) -> dict[str, Any]:
+    return {
+        "source": links.article.format(tag.article_id),
+        **({"language": language} if language else {}),
+        "selector": [
+            {
+                "type": "TextQuoteSelector",
+                "exact": tag.quote,
+                "prefix": tag.prefix,
+                "suffix": tag.suffix,
+            },
+            {"type": "TextPositionSelector", "start": tag.start, "end": tag.end},
+        ],
+    }
+
+
+def w3c_annotation(
+    tag: TagRecord, links: Links, language: str = "", stretches: Iterable[TagRecord] = ()
+) -> dict[str, Any]:
+    """One tag as a Web Annotation (no @context: it is the collection's).
+
+    With ``stretches`` (the later stretches of a discontinuous span), the annotation has one
+    target per stretch, in text order: its label applies to each (the 2017 Recommendation
+    keeps only Choice among its sets of resources, and a Choice means "any one of")."""
+    stretches = list(stretches)
+    target: Any = _text_target(tag, links, language)
+    if stretches:
+        target = [target, *(_text_target(t, links, language) for t in stretches)]
     body: list[dict[str, Any]] = [{"type": "TextualBody", "purpose": "tagging", "value": tag.label}]
     for item in tag.schema:
         value = tag.attributes.get(item["name"])
@@ -345,6 +441,8 @@ def w3c_annotation(tag: TagRecord, links: Links) -> dict[str, Any]:
     if tag.note:
         body.append({"type": "TextualBody", "purpose": "commenting", "value": tag.note})
     for rtype, other in tag.relations:
+        if rtype not in (ATTRIBUTED_TO, "same_as"):
+            continue  # a stretch of a discontinuous span: another target instead
         body.append(
             {
                 "type": "SpecificResource",
@@ -360,25 +458,20 @@ def w3c_annotation(tag: TagRecord, links: Links) -> dict[str, Any]:
         "modified": iso(tag.updated_at or tag.created_at),
         "creator": {"id": creator_id(tag.annotator), "type": "Person", "nickname": tag.annotator},
         "body": body,
-        "target": {
-            "source": links.article.format(tag.article_id),
-            "selector": [
-                {
-                    "type": "TextQuoteSelector",
-                    "exact": tag.quote,
-                    "prefix": tag.prefix,
-                    "suffix": tag.suffix,
-                },
-                {"type": "TextPositionSelector", "start": tag.start, "end": tag.end},
-            ],
-        },
+        "target": target,
     }
+
+
+def first_stretch(tag: TagRecord) -> int | None:
+    """The id of the tag whose discontinuous span ``tag`` continues, or None."""
+    return next((other for rtype, other in tag.relations if rtype == FRAGMENT_OF), None)
 
 
 def write_w3c(groups: Iterable[Group], *, total: int, links: Links, label: str) -> Iterator[str]:
     """An AnnotationCollection with every tag on its one embedded page.
 
-    ``total`` must be the number of tags the groups hold: it is written first.
+    ``total`` must be the number of annotations written (tags, less the later stretches
+    written in their first stretch's annotation): it is written first.
     """
     head = {
         "@context": W3C_CONTEXT,
@@ -391,7 +484,16 @@ def write_w3c(groups: Iterable[Group], *, total: int, links: Links, label: str) 
     opening = json.dumps(head, ensure_ascii=False)[:-1]
     yield f'{opening}, "first": {json.dumps(page, ensure_ascii=False)[:-1]}, "items": ['
     separator = "\n"
-    for _, tag in tags_of(groups):
-        yield separator + json.dumps(w3c_annotation(tag, links), ensure_ascii=False)
-        separator = ",\n"
+    for group in groups:
+        ids = {tag.id for tag in group.tags}
+        later: dict[int, list[TagRecord]] = {}
+        for tag in group.tags:
+            if (first := first_stretch(tag)) in ids:
+                later.setdefault(first, []).append(tag)
+        for tag in group.tags:
+            if first_stretch(tag) in ids:
+                continue  # written in its first stretch's annotation
+            annotation = w3c_annotation(tag, links, group.article.language, later.get(tag.id, ()))
+            yield separator + json.dumps(annotation, ensure_ascii=False)
+            separator = ",\n"
     yield "\n]}}\n"

@@ -1,5 +1,7 @@
 """Import tags from brat, JSON Lines and W3C files, as the import page does."""
 
+import re
+from collections import Counter
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -9,6 +11,7 @@ from annotations import access, codebooks
 from annotations.interchange import import_service
 from annotations.interchange.uploads import BRAT_CONFIG
 from annotations.models import Category, Codebook
+from newsdesk.ingest import LANGUAGE_CODE
 from newsdesk.models import Article
 
 SUFFIXES = (".zip", ".ann", ".txt", ".jsonl", ".json", ".jsonld")
@@ -17,7 +20,9 @@ SUFFIXES = (".zip", ".ann", ".txt", ".jsonl", ".json", ".jsonld")
 class Command(BaseCommand):
     help = (
         "Import tags from brat standoff (.ann + .txt, or a zip laid out annotator/article), "
-        "JSON Lines and W3C Web Annotation files. Each file is saved whole or not at all."
+        "JSON Lines, W3C Web Annotation and Label Studio JSON files. Each file is saved whole "
+        "or not at all. Offsets count code points in the file's own text and are mapped onto "
+        "the stored text (NFC, LF newlines, no blank edges)."
     )
 
     def add_arguments(self, parser):
@@ -41,6 +46,18 @@ class Command(BaseCommand):
             "folder names the annotator. Without it, folders name no one.",
         )
         parser.add_argument(
+            "--annotators-from-completed-by",
+            action="store_true",
+            help="In a Label Studio export, each annotation's completed_by (username or email) "
+            "names its annotator. Without it, its tags are the importer's.",
+        )
+        parser.add_argument(
+            "--language",
+            metavar="CODE",
+            help="language code of the articles this import creates (en, es, pt-BR…); "
+            "without it, a JSON Lines or W3C file's own language field is read when given",
+        )
+        parser.add_argument(
             "--ann", action="append", default=[], help="A .ann whose .txt has another name."
         )
         parser.add_argument(
@@ -58,8 +75,12 @@ class Command(BaseCommand):
         ann,
         txt,
         annotators_from_folders,
+        language=None,
+        annotators_from_completed_by=False,
         **options,
     ):
+        if language is not None and not re.fullmatch(LANGUAGE_CODE, language):
+            raise CommandError(f"{language!r} is not a language code such as en, es or pt-BR.")
         if len(ann) != len(txt):
             raise CommandError("Give one --txt for each --ann.")
         importer = None
@@ -99,6 +120,8 @@ class Command(BaseCommand):
                 create_labels=create_labels or "",
                 article=target,
                 folder_annotators=annotators_from_folders,
+                language=language or "",
+                completed_by=annotators_from_completed_by,
             ),
             pairs=list(zip(ann, txt, strict=True)),
         )
@@ -122,10 +145,14 @@ class Command(BaseCommand):
                 self.stderr.write(result.error)
         done = [r for r in results if r.ok and not r.skipped]
         skipped = len(results) - len(done) - failed
+        reasons = ", ".join(
+            f"{why}: {n}"
+            for why, n in Counter(r.skipped for r in results if r.skipped and r.ok).items()
+        )
         self.stdout.write(
             self.style.SUCCESS(
                 f"{len(done)} file(s) imported, {failed} refused"
-                + (f", {skipped} skipped (brat configuration)" if skipped else "")
+                + (f", {skipped} skipped ({reasons})" if skipped else "")
                 + ": "
                 f"{sum(r.tags_added for r in done)} tags added, "
                 f"{sum(r.twins_skipped for r in done)} skipped, "

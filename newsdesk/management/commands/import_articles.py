@@ -1,3 +1,4 @@
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -7,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from newsdesk import import_batches
+from newsdesk.ingest import LANGUAGE_CODE
 from newsdesk.models import ImportItem
 
 # Beside the texts of an annotation collection (brat's, say): its tags, settings and
@@ -47,8 +49,16 @@ class Command(BaseCommand):
         parser.add_argument(
             "--user", help="username owning the articles (default: first superuser)"
         )
+        parser.add_argument(
+            "--language",
+            metavar="CODE",
+            help="language code of every article imported (en, es, pt-BR…); it wins over "
+            "any language found in the files",
+        )
 
-    def handle(self, *args, paths: list[str], user: str | None, **options):
+    def handle(self, *args, paths: list[str], user: str | None, language: str | None, **options):
+        if language is not None and not re.fullmatch(LANGUAGE_CODE, language):
+            raise CommandError(f"{language!r} is not a language code such as en, es or pt-BR.")
         self.verbosity = options["verbosity"]
         self.skipped: list[str] = []
         files = self.collect(paths)
@@ -62,7 +72,11 @@ class Command(BaseCommand):
         owner = self.owner(user)
         entries = import_batches.import_entries(files)
         batch = import_batches.import_batch_create(
-            user=owner, name=f"import_articles: {', '.join(paths)}", entries=entries, enqueue=False
+            user=owner,
+            name=f"import_articles: {', '.join(paths)}",
+            entries=entries,
+            metadata={"language": language},
+            enqueue=False,
         )
         pending = batch.items.filter(status=ImportItem.Status.PENDING).count()
         stream = getattr(self.stderr, "_out", sys.stderr)

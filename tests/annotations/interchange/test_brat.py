@@ -106,10 +106,10 @@ def test_brat_accepts_an_empty_ann():
 @pytest.mark.parametrize(
     ("line", "message"),
     [
-        ("T1\tClaim 0 5;10 15\tOffic said", "line 2: T1 is a discontinuous span"),
+        ("T1\tClaim 0 5;10 15\twrong words", "line 2, T1: the quote “wrong words” does not match"),
         ("T1\tClaim 15 25\tthe wrong words", "line 2, T1: the quote “the wrong words” does not"),
         ("T1\tClaim 70 900\tx", "line 2, T1: the span [70, 900) is not inside the text"),
-        ("T1\tClaim five six\tx", "line 2: T1: “five six” are not two whole-number offsets"),
+        ("T1\tClaim five six\tx", "line 2: T1: “five six” are not whole-number offsets"),
         ("N1\tReference T1 Wikipedia:64488\tCarlos", "line 2: N1 is a normalisation"),
         ("Q1\twhat is this", "line 2: “Q1 what is this” is not a brat annotation line"),
         ("R1\tFamily Arg1:T1 Arg2:T1", "line 2: R1: the relation type “Family” has no counterpart"),

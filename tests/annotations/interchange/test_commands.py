@@ -67,10 +67,12 @@ def test_the_command_pairs_files_with_different_names(tmp_path, alice, codebook,
 
 def test_the_command_reports_refusals_and_fails(tmp_path, alice, codebook, capsys):
     (tmp_path / "x.txt").write_text("Some words.", encoding="utf-8")
-    (tmp_path / "x.ann").write_text("T1\tClaim 0 4;5 10\tSome words\n", encoding="utf-8")
+    (tmp_path / "x.ann").write_text(
+        "T1\tClaim 0 4\tSome\nN1\tReference T1 Wiki:1\n", encoding="utf-8"
+    )
     with pytest.raises(CommandError, match="1 file\\(s\\) were refused"):
         call_command("import_annotations", str(tmp_path), "--user", "alice")
-    assert "x.ann, line 1: T1 is a discontinuous span" in capsys.readouterr().err
+    assert "x.ann, line 2: N1 is a normalisation" in capsys.readouterr().err
     assert not Article.objects.exists()
 
 
@@ -132,7 +134,7 @@ def test_a_zipped_brat_collection_is_the_importers_and_its_settings_are_skipped(
     out, err = capsys.readouterr()
     assert err == ""
     assert "conll.zip/esp/tools.conf: skipped (brat configuration)" in out
-    assert "1 file(s) imported, 0 refused, 4 skipped (brat configuration): 1 tags added" in out
+    assert "1 file(s) imported, 0 refused, 4 skipped (brat configuration: 4): 1 tags added" in out
     assert Annotation.objects.get().owner == alice  # "esp" is a language, not a user
 
 

@@ -328,13 +328,6 @@ def test_a_bad_attribute_value_names_the_line_and_saves_nothing(article, alice, 
     )
 
 
-def test_a_discontinuous_span_is_refused(alice, codebook):
-    error = refused(
-        brat_pair("w", "Some words here.", ["T1\tClaim 0 4;10 15\tSome here"]), alice, codebook
-    )
-    assert "w.ann, line 1: T1 is a discontinuous span (0 4;10 15)" in error
-
-
 def test_a_broken_encoding_is_refused_naming_the_file(alice, codebook):
     uploads = [
         Upload("w.txt", "Caf\xe9 noir.".encode("latin-1")),
@@ -434,7 +427,7 @@ def test_a_truncated_zip_is_refused_and_nothing_changes(alice, codebook):
 
 
 def test_a_file_over_the_upload_limit_is_refused(alice, codebook, settings):
-    settings.NEWSDESK_MAX_UPLOAD_BYTES = 100
+    settings.NEWSDESK_MAX_ANNOTATION_IMPORT_BYTES = 100
     error = refused([Upload("big.jsonl", b'{"text": "' + b"x" * 200 + b'"}')], alice, codebook)
     assert error == "big.jsonl is 212\xa0bytes; the limit is 100\xa0bytes."
 

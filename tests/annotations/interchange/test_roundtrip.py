@@ -249,6 +249,36 @@ def test_jsonl_round_trip_keeps_doccanos_entities_and_relations(tmp_path, alice,
     assert claim["relations"] == [{"type": "attributed_to", "to": ids["Source"]}]
 
 
+def test_doccanos_entities_shape_comes_back_in_from_our_export_with_its_relation(
+    tmp_path, alice, bob, codebook
+):
+    crlf = TEXT.replace("\n", "\r\n")
+    spans = spans_of(crlf, ("Source", "Café owners"), ("Claim", "prices had doubled"))
+    line = {
+        "text": crlf,
+        "entities": [
+            {"id": n, "label": label, "start_offset": s, "end_offset": e}
+            for n, (label, s, e) in enumerate(spans, start=1)
+        ],
+        "relations": [{"id": 1, "from_id": 2, "to_id": 1, "type": "Attribution"}],
+    }
+    run_import([Upload("relations.jsonl", json.dumps(line).encode())], alice, codebook)
+    first = export(tmp_path, "jsonl")
+    Annotation.objects.all().delete()
+    run_import([Upload("back.jsonl", first)], alice, codebook)
+    (again,) = [json.loads(line) for line in export(tmp_path, "jsonl").decode().splitlines()]
+    (before,) = [json.loads(line) for line in first.decode().splitlines()]
+    assert sorted(again["label"]) == sorted(before["label"])
+    claim = next(t for t in again["tags"] if t["label"] == "Claim")
+    source = next(t for t in again["tags"] if t["label"] == "Source")
+    assert claim["relations"] == [{"type": "attributed_to", "to": source["id"]}]
+    # doccano's first shape, as doccano itself would export our spans: text and label only.
+    doccano = {"text": again["text"], "label": again["label"]}
+    run_import([Upload("doccano.jsonl", json.dumps(doccano).encode())], bob, codebook)
+    bobs = Annotation.objects.filter(owner=bob).order_by("start")
+    assert [(t.start, t.end, t.label.name) for t in bobs] == sorted(map(tuple, again["label"]))
+
+
 def test_jsonl_export_imports_back_onto_the_same_article(tmp_path, staff, alice, codebook):
     lines = [
         json.dumps(

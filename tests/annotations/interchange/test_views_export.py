@@ -74,7 +74,7 @@ def test_it_refuses_an_unknown_format_with_the_choices(known, alice_client, arti
     response = alice_client.get(export_url(article, "xml"))
     assert response.status_code == 400
     assert response.content.decode() == (
-        "Unknown export format “xml”: choose one of csv, jsonl, brat, w3c."
+        "Unknown export format “xml”: choose one of csv, jsonl, brat, w3c, labelstudio."
     )
 
 

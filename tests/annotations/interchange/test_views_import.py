@@ -120,7 +120,7 @@ def test_it_refuses_a_missing_article_number_and_no_files(alice_client, codebook
 
 
 def test_an_upload_over_the_limit_is_refused_by_its_size(alice_client, codebook, settings):
-    settings.NEWSDESK_MAX_UPLOAD_BYTES = 1000
+    settings.NEWSDESK_MAX_ANNOTATION_IMPORT_BYTES = 1000
     upload = SimpleUploadedFile("big.jsonl", b'{"text": "' + b"x" * 5000 + b'"}')
     page = alice_client.post(URL, {"files": [upload], "codebook": codebook.pk}).content.decode()
     assert "big.jsonl is 4.9\xa0KB; the limit is 1000\xa0bytes." in page
@@ -195,3 +195,63 @@ def test_a_label_name_too_long_is_refused_on_the_page_each_time(staff_client, co
         assert response.status_code == 200
         assert "long.jsonl, line 1, label 1: the label “xxx" in response.content.decode()
     assert not Article.objects.exists() and not codebook.labels.filter(name__startswith="x")
+
+
+def label_studio_file(text, phrase, label, **annotation):
+    start = text.index(phrase)
+    region = {
+        "id": "r1",
+        "from_name": "label",
+        "to_name": "text",
+        "type": "labels",
+        "value": {"start": start, "end": start + len(phrase), "text": phrase, "labels": [label]},
+    }
+    tasks = [{"id": 1, "data": {"text": text}, "annotations": [{**annotation, "result": [region]}]}]
+    return SimpleUploadedFile("project-1.json", json.dumps(tasks).encode())
+
+
+@pytest.mark.parametrize(("completed_by", "owner"), [(True, "bob"), (False, "editor")])
+def test_label_studio_completed_by_names_the_annotators_only_when_asked(
+    staff_client, bob, codebook, completed_by, owner
+):
+    text = "Officials agreed to a truce in Cairo."
+    upload = label_studio_file(text, "Officials agreed", "Claim", completed_by={"username": "bob"})
+    data = {"files": [upload], "codebook": codebook.pk}
+    if completed_by:
+        data["completed_by"] = "on"
+    page = staff_client.post(URL, data).content.decode()
+    assert 'class="refused"' not in page, page
+    assert Annotation.objects.get().owner.username == owner
+
+
+def test_an_annotator_naming_another_by_completed_by_is_refused(alice_client, bob, codebook):
+    text = "Officials agreed to a truce in Cairo."
+    upload = label_studio_file(text, "Officials agreed", "Claim", completed_by={"username": "bob"})
+    data = {"files": [upload], "codebook": codebook.pk, "completed_by": "on"}
+    page = alice_client.post(URL, data).content.decode()
+    assert 'class="refused"' in page and "bob" in page
+    assert not Annotation.objects.exists() and not Article.objects.exists()
+
+
+def test_the_language_field_sets_the_articles_the_import_creates(alice_client, codebook):
+    line = {"text": "Llovió en París.", "language": "fr", "label": [[0, 6, "Claim"]]}
+    data = {
+        "files": [SimpleUploadedFile("es.jsonl", json.dumps(line).encode())],
+        "codebook": codebook.pk,
+        "language": "es",
+    }
+    page = alice_client.post(URL, data).content.decode()
+    assert 'class="ok"' in page, page
+    assert Article.objects.get().language == "es"  # the form wins over the file's "fr"
+
+
+def test_a_bad_language_code_is_refused_on_the_form(alice_client, codebook):
+    line = {"text": "Rain fell.", "label": [[0, 4, "Claim"]]}
+    data = {
+        "files": [SimpleUploadedFile("x.jsonl", json.dumps(line).encode())],
+        "codebook": codebook.pk,
+        "language": "not a code",
+    }
+    response = alice_client.post(URL, data)
+    assert "Give a language code such as en, es or pt-BR." in response.content.decode()
+    assert not Article.objects.exists() and not Annotation.objects.exists()
