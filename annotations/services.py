@@ -3,7 +3,6 @@
 from contextlib import contextmanager
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -20,6 +19,7 @@ from annotations.models import (
     Suggestion,
     SuggestionDismissal,
 )
+from newsdesk import languages
 from newsdesk.models import Article
 
 
@@ -277,7 +277,11 @@ def article_suggest(*, article_id: int) -> int:
     article = Article.objects.filter(pk=article_id).only("pk", "text", "language").first()
     if article is None:
         return 0
-    nlp = suggest.load_parser(settings.NEWSDESK_SPACY_MODEL)
+    model = languages.pipeline_for(article.language)
+    if model is None:  # no pipeline for its language: no rule reads it (the pages say so)
+        Suggestion.objects.filter(article_id=article_id).delete()
+        return 0
+    nlp = suggest.load_parser(model)
     found = suggest.suggest(article.text, nlp=nlp, lexicon=lexicon(article.language))
     with transaction.atomic():
         Suggestion.objects.filter(article_id=article_id).delete()
