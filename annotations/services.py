@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from annotations import schema, spans, suggest
+from annotations import schema, spans, suggest, suggester_models
 from annotations.codebooks import labels_for
 from annotations.models import (
     Annotation,
@@ -283,6 +283,7 @@ def article_suggest(*, article_id: int) -> int:
         return 0
     nlp = suggest.load_parser(model)
     found = suggest.suggest(article.text, nlp=nlp, lexicon=lexicon(article.language))
+    found = suggester_models.with_learned(article=article, found=found)
     with transaction.atomic():
         Suggestion.objects.filter(article_id=article_id).delete()
         Suggestion.objects.bulk_create(
