@@ -181,7 +181,13 @@ def with_learned(*, article: Article, found: list[suggest.Suggestion]) -> list[s
     suggester = suggester_for(article)
     if suggester is None or not suggester.categories:
         return found
-    models = _loaded(suggester.pk, suggester.path, tuple(suggester.categories))
+    try:
+        models = _loaded(suggester.pk, suggester.path, tuple(suggester.categories))
+    except OSError:
+        # Saved where this worker cannot see it (NEWSDESK_SUGGESTER_DIR not shared): the
+        # rules still suggest, and the log says why the model did not.
+        logger.exception("%s cannot be loaded from %s", suggester, suggester.path)
+        return found
     kept = [s for s in found if s.category not in models]
     for category, nlp in models.items():
         rules = [s for s in found if s.category == category]

@@ -2,6 +2,7 @@
 on held-out articles, used only where it beats them. Trained on tests/annotations/
 learning_corpus.py (written for these tests), a few iterations: seconds, not minutes."""
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -196,3 +197,16 @@ def test_the_model_must_beat_the_rules_on_held_out_tags():
     assert not learning.beats({"f1": 0.5, "gold": 5}, {"f1": 0.5})
     assert not learning.beats({"f1": 0.9, "gold": 0}, {"f1": 0.0})
     assert learning.beats({"f1": 0.1, "gold": 2}, None)
+
+
+def test_a_version_this_worker_cannot_read_leaves_the_rules_suggesting(
+    coded, alice, suggester_dir, django_capture_on_commit_callbacks
+):
+    suggester = train(coded, django_capture_on_commit_callbacks)
+    shutil.rmtree(Path(suggester_dir) / suggester.path)
+    article = ingestion.article_ingest(
+        text="Mayor Ines Holm said on day 90 that the ferry would need new funding.", user=alice
+    )
+    services.article_suggest(article_id=article.pk)
+    reasons = list(Suggestion.objects.filter(article=article).values_list("reason", flat=True))
+    assert reasons and not any(r.startswith("learned") for r in reasons)
