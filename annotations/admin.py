@@ -9,7 +9,7 @@ from django.db.models import F
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from annotations import codebooks, schema, services
+from annotations import codebooks, schema, services, suggester_models
 from annotations.interchange import export_feed, records
 from annotations.interchange import views as interchange_views
 from annotations.models import (
@@ -21,6 +21,7 @@ from annotations.models import (
     FramingTerm,
     Label,
     Relation,
+    SuggesterModel,
     Suggestion,
 )
 from newsdesk.admin import ArticleAdmin
@@ -37,6 +38,18 @@ class LabelInline(admin.TabularInline):
 class CodebookAdmin(admin.ModelAdmin):
     list_display = ["name", "is_default"]
     inlines = [LabelInline]
+    actions = ["train_suggester"]
+
+    @admin.action(description="Train a suggester from the team's tags", permissions=["change"])
+    def train_suggester(self, request, queryset):
+        for codebook in queryset:
+            suggester = suggester_models.suggester_train_queue(codebook=codebook)
+            self.message_user(
+                request,
+                f"Queued the training of {suggester}: its figures appear under "
+                "Suggester models when the worker has run it.",
+                messages.SUCCESS,
+            )
 
 
 class SchemaField(forms.JSONField):
@@ -409,3 +422,32 @@ admin.site.unregister(Article)
 @admin.register(Article)
 class CodedArticleAdmin(ArticleAdmin):
     actions = [*ArticleAdmin.actions, *(_export_articles_action(fmt) for fmt in records.FORMATS)]
+
+
+@admin.register(SuggesterModel)
+class SuggesterModelAdmin(admin.ModelAdmin):
+    """Trained versions and their held-out figures; trained from the Codebook action."""
+
+    list_display = ["__str__", "status", "language", "used_for", "f1_model_rules", "created_at"]
+    list_filter = ["codebook", "status"]
+    list_select_related = ["codebook"]
+    readonly_fields = [f.name for f in SuggesterModel._meta.fields]
+
+    @admin.display(description="used for")
+    def used_for(self, obj):
+        return ", ".join(obj.categories) or "–"
+
+    @admin.display(description="F1 model / rules (held out)")
+    def f1_model_rules(self, obj):
+        rules = obj.rules_figures
+        return "; ".join(
+            f"{category} {figures['f1']:.2f} / {rules.get(category, {}).get('f1', 0):.2f}"
+            for category, figures in obj.figures.items()
+            if not category.startswith("_")
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

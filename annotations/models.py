@@ -256,3 +256,40 @@ class ArticleCodebook(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article} — {self.codebook}"
+
+
+class SuggesterModel(models.Model):
+    """One version of a codebook's learned suggester: trained from the team's tags, scored
+    with the rules on the same held-out articles (annotations.suggester_models)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    codebook = models.ForeignKey(Codebook, on_delete=models.CASCADE, related_name="suggesters")
+    version = models.PositiveIntegerField()
+    language = models.CharField(max_length=16, default="en")
+    status = models.CharField(max_length=16, choices=Status, default=Status.QUEUED)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    trained_at = models.DateTimeField(null=True, blank=True)
+    # Per category: precision, recall, F1, predicted and gold counts on the held-out
+    # articles; "_run" the counts of the split and the training time.
+    figures = models.JSONField(default=dict, blank=True)
+    rules_figures = models.JSONField(default=dict, blank=True)
+    # The categories where the model beat the rules: only these use it.
+    categories = models.JSONField(default=list, blank=True)
+    # Under NEWSDESK_SUGGESTER_DIR, one spaCy pipeline per category in it.
+    path = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["codebook", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["codebook", "version"], name="suggester_model_version_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.codebook} suggester v{self.version}"

@@ -3,13 +3,12 @@
 from contextlib import contextmanager
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from annotations import schema, spans, suggest
+from annotations import schema, spans, suggest, suggester_models
 from annotations.codebooks import labels_for
 from annotations.models import (
     Annotation,
@@ -20,6 +19,7 @@ from annotations.models import (
     Suggestion,
     SuggestionDismissal,
 )
+from newsdesk import languages
 from newsdesk.models import Article
 
 
@@ -397,8 +397,13 @@ def article_suggest(*, article_id: int) -> int:
     article = Article.objects.filter(pk=article_id).only("pk", "text", "language").first()
     if article is None:
         return 0
-    nlp = suggest.load_parser(settings.NEWSDESK_SPACY_MODEL)
+    model = languages.pipeline_for(article.language)
+    if model is None:  # no pipeline for its language: no rule reads it (the pages say so)
+        Suggestion.objects.filter(article_id=article_id).delete()
+        return 0
+    nlp = suggest.load_parser(model)
     found = suggest.suggest(article.text, nlp=nlp, lexicon=lexicon(article.language))
+    found = suggester_models.with_learned(article=article, found=found)
     with transaction.atomic():
         Suggestion.objects.filter(article_id=article_id).delete()
         Suggestion.objects.bulk_create(

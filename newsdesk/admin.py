@@ -40,6 +40,12 @@ class ArticleAdmin(admin.ModelAdmin):
         # The text is what every offset counts against: fixed once the article exists.
         return [*self.readonly_fields, "text"] if obj else self.readonly_fields
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "language" in form.changed_data:
+            # Entities (and suggestions after them) come from the new language's pipeline.
+            entities.article_retry_entities(article=obj)
+
     def has_add_permission(self, request):
         # Articles come in through the upload page, which normalises the text,
         # refuses duplicates and queues entity extraction.
@@ -130,6 +136,12 @@ class ImportBatchAdmin(admin.ModelAdmin):
                 failed_count=Count("items", filter=Q(items__status=ImportItem.Status.FAILED)),
             )
         )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "language" in form.changed_data:
+            # Entities (and suggestions after them) come from the new language's pipeline.
+            entities.article_retry_entities(article=obj)
 
     def has_add_permission(self, request):
         return False

@@ -5,7 +5,7 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
-from newsdesk import ner, signals
+from newsdesk import languages, ner, signals
 from newsdesk.models import Article, Entity, EntityMention
 
 logger = logging.getLogger(__name__)
@@ -30,12 +30,15 @@ def article_extract_entities(*, article_id: int) -> int:
 
     Sends ``signals.entities_extracted`` once the new mentions are committed.
     """
-    article = Article.objects.filter(pk=article_id).only("pk", "text").first()
+    article = Article.objects.filter(pk=article_id).only("pk", "text", "language").first()
     if article is None:
         logger.info("Article %s is gone; nothing to extract", article_id)
         return 0
+    model = languages.pipeline_for(article.language)
     try:
-        mentions = ner.extract_mentions(article.text)
+        # No pipeline for the language: no mentions (another language's model would invent
+        # them); the pages say why.
+        mentions = ner.extract_mentions(article.text, model=model) if model else []
     except Exception as exc:
         Article.objects.filter(pk=article_id).update(
             status=Article.Status.FAILED, error=f"Entity extraction failed: {exc}"

@@ -13,7 +13,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 
-from newsdesk import entities, formats, ingest
+from newsdesk import entities, formats, ingest, languages
 from newsdesk.ingest import IngestError
 from newsdesk.models import Article, Outlet
 
@@ -107,7 +107,7 @@ def article_ingest_exact(
 
 
 def _language(language: str | None) -> dict:
-    """The article's language when one is given; otherwise the model's default stands."""
+    """The article's language when one is given; otherwise it is detected from the text."""
     return {"language": language[:16]} if language else {}
 
 
@@ -123,6 +123,8 @@ def _create(
     ingest.check_length(text, settings.NEWSDESK_MAX_ARTICLE_CHARS, name=filename)
     if "url" in fields:
         fields["url"] = ingest.check_url(fields["url"])
+    if not fields.get("language"):
+        fields["language"] = languages.detect_language(text)
     digest = ingest.sha256(text)
     if existing := Article.objects.filter(sha256=digest).first():
         raise _duplicate(existing, filename)

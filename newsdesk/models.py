@@ -39,7 +39,12 @@ class Article(models.Model):
     published_on = models.DateField(null=True, blank=True)
     # Only web links: a javascript: or data: link would run in the reader's page.
     url = models.URLField(max_length=1000, blank=True, validators=[WEB_URL])
-    language = models.CharField(max_length=16, default="en")
+    language = models.CharField(
+        max_length=16,
+        default="en",
+        help_text="ISO 639-1 code (en, fr, …), detected at upload. Changing it finds the "
+        "entities again with that language's pipeline.",
+    )
     original_filename = models.CharField(max_length=255, blank=True)
     # For an article read from a text file: breakpoints [offset in text, offset in the
     # decoded file] (newsdesk.ingest.offset_map), so exports can count offsets in the
@@ -65,6 +70,13 @@ class Article(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("newsdesk:article-detail", args=[self.pk])
+
+    @cached_property
+    def has_language_pipeline(self) -> bool:
+        """Whether entities (and suggestions) can be found in this article's language."""
+        from newsdesk import languages
+
+        return languages.has_pipeline(self.language)
 
     @cached_property
     def extraction_stalled(self) -> bool:

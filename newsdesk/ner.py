@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-# The small English pipeline's NER has its own token-to-vector layer: everything else
-# (tagger, parser, lemmatiser) is work we would throw away.
-_UNUSED_PIPES = ["tagger", "parser", "attribute_ruler", "lemmatizer", "senter"]
+# The small pipelines' NER has its own token-to-vector layer (English) or shares one we
+# keep (French): everything else (tagger, parser, lemmatiser) is work we would throw away.
+_UNUSED_PIPES = ["tagger", "morphologizer", "parser", "attribute_ruler", "lemmatizer", "senter"]
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
 

@@ -5,9 +5,11 @@ from dataclasses import dataclass
 
 from newsdesk.highlight import Span
 
-# spaCy's OntoNotes labels, in the order the legend lists them, with readable names.
+# spaCy's OntoNotes labels (English) and WikiNER's (PER, MISC: French; LOC and ORG are
+# shared), in the order the legend lists them, with readable names.
 ENTITY_TYPES = {
     "PERSON": "People",
+    "PER": "People",
     "ORG": "Organisations",
     "GPE": "Countries, cities",
     "NORP": "Nationalities, groups",
@@ -25,6 +27,7 @@ ENTITY_TYPES = {
     "QUANTITY": "Quantities",
     "ORDINAL": "Ordinals",
     "CARDINAL": "Numbers",
+    "MISC": "Other names",
 }
 
 _TYPE_ORDER = {label: n for n, label in enumerate(ENTITY_TYPES)}

