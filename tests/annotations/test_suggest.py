@@ -49,11 +49,20 @@ def test_it_reads_according_to_and_state_media(nlp):
     assert source.attributes["affiliation"] == "Iran"
 
 
-def test_it_calls_a_person_named_and_skips_pronouns(nlp):
-    text = "Minister Ana Reyes said the plan was ready. She said it would start soon."
+def test_it_links_a_pronoun_source_to_the_mention_it_stands_for(nlp):
+    text = (
+        "Minister Ana Reyes said the plan was ready.\n\n"
+        "The ministry said costs had risen. She said it would start soon."
+    )
     found = by_quote(suggest.attributions(text, nlp=nlp), "source")
-    assert list(found) == ["Minister Ana Reyes"]
-    assert found["Minister Ana Reyes"].attributes["identification"] == "named"
+    assert list(found) == ["Minister Ana Reyes", "The ministry", "She"]
+    named = found["Minister Ana Reyes"]
+    assert named.attributes["identification"] == "named"
+    she = found["She"]
+    # The nearest earlier mention that is one person, not the nearer institution.
+    assert she.link == ("same_as", named.start, named.end)
+    assert she.attributes["identification"] == "named"
+    assert found["The ministry"].attributes["identification"] == "partially identified"
 
 
 def test_it_counts_offsets_in_code_points_across_paragraphs(nlp):
@@ -69,10 +78,19 @@ def test_lexicon_matches_whole_words_ignoring_case():
 
 
 def test_it_marks_short_quoted_phrases_but_not_quoted_sentences():
-    text = "They called it a 'liberation'. He said: \"We will never accept this deal.\""
+    text = "The 'liberation' came at dawn. He said: \"We will never accept this deal.\""
     found = suggest.framing(text, lexicon=[])
     assert [s.quote for s in found] == ["'liberation'"]
     assert found[0].attributes == {"device": "scare quotes or distancing"}
+
+
+def test_a_partial_quote_after_a_speech_verb_is_not_a_scare_quote():
+    text = "The mayor called it an “act of hate”. Villagers described “a wall of fire”."
+    assert suggest.framing(text, lexicon=[]) == []
+
+
+def test_apostrophes_inside_words_close_no_quote():
+    assert suggest.framing("He said ‘don’t go’ twice, and ‘won’t’ once.", lexicon=[]) == []
 
 
 def test_possessive_apostrophes_are_not_quotes():
