@@ -182,8 +182,13 @@ def load_parser(name: str):
     return spacy.load(name)
 
 
-def suggest(text: str, *, nlp, lexicon: Iterable[LexiconEntry]) -> list[Suggestion]:
-    docs = parse(text, nlp)  # once, for every suggester that reads the parse
+def suggest(
+    text: str, *, nlp, lexicon: Iterable[LexiconEntry], docs: list | None = None
+) -> list[Suggestion]:
+    """Everything the suggesters propose for ``text``. ``docs`` (offset, Doc) pairs from a
+    run that already parsed it (the entity run) spare the parse; else ``nlp`` parses."""
+    if docs is None:
+        docs = parse(text, nlp)  # once, for every suggester that reads the parse
     sources, claims = _attributions_and_claims(text, docs)
     claims = _check_worthy(docs, claims)
     framing_found = _lexicon_matches(text, tuple(lexicon)) + _scare_quotes(text)
