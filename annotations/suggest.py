@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from annotations import voice
+from newsdesk import ner
 from newsdesk.ner import paragraphs
 
 # Verbs (by lemma) that attribute information to whoever is their subject. A verb counts
@@ -174,12 +175,10 @@ class LexiconEntry:
     device: str
 
 
-@functools.cache
 def load_parser(name: str):
-    """The full pipeline (tagger, parser, lemmatiser, NER): only workers and commands."""
-    import spacy
-
-    return spacy.load(name)
+    """The full pipeline (tagger, parser, lemmatiser, NER): only workers and commands. The
+    same object the entity run parses with, so a worker loads it once."""
+    return ner.load_full_model(name)
 
 
 def suggest(

@@ -2,6 +2,7 @@
 
 import logging
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -28,14 +29,18 @@ def article_retry_entities(*, article: Article) -> None:
 def article_extract_entities(*, article_id: int) -> int:
     """Replace an article's entity mentions with fresh ones from the NER model.
 
-    Sends ``signals.entities_extracted`` once the new mentions are committed.
+    Sends ``signals.entities_extracted`` once the new mentions are committed, with the
+    parsed paragraphs when ``NEWSDESK_SHARE_PARSE`` is on.
     """
     article = Article.objects.filter(pk=article_id).only("pk", "text").first()
     if article is None:
         logger.info("Article %s is gone; nothing to extract", article_id)
         return 0
     try:
-        mentions = ner.extract_mentions(article.text)
+        # Parsed in full once when asked to, and the Docs handed to the receivers of the
+        # signal below (the suggesters read the same parse instead of making their own).
+        docs = ner.parse(article.text) if settings.NEWSDESK_SHARE_PARSE else None
+        mentions = ner.extract_mentions(article.text, docs=docs)
     except Exception as exc:
         Article.objects.filter(pk=article_id).update(
             status=Article.Status.FAILED, error=f"Entity extraction failed: {exc}"
@@ -59,7 +64,9 @@ def article_extract_entities(*, article_id: int) -> int:
             status=Article.Status.READY, error="", processed_at=timezone.now()
         )
         transaction.on_commit(
-            lambda: signals.entities_extracted.send(sender=Article, article_id=article_id)
+            lambda: signals.entities_extracted.send(
+                sender=Article, article_id=article_id, docs=docs
+            )
         )
     return len(mentions)
 

