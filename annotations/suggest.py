@@ -717,9 +717,16 @@ def _lexicon_pattern(lexicon: tuple[LexiconEntry, ...]):
     if not lexicon:
         return None, {}
     devices = {entry.expression.lower(): entry.device for entry in lexicon}
-    alternatives = sorted(devices, key=len, reverse=True)
-    pattern = r"(?<!\w)(" + "|".join(re.escape(a) for a in alternatives) + r")(?!\w)"
-    return re.compile(pattern, re.I), devices
+    # Longest first, so the longest expression wins where several start; grouped by first
+    # character (order kept within each group), so a word start tries only its group's.
+    by_first: dict[str, list[str]] = {}
+    for expression in sorted(devices, key=len, reverse=True):
+        by_first.setdefault(expression[0], []).append(expression)
+    groups = "|".join(
+        re.escape(first) + "(?:" + "|".join(re.escape(e[1:]) for e in expressions) + ")"
+        for first, expressions in by_first.items()
+    )
+    return re.compile(r"(?<!\w)(" + groups + r")(?!\w)", re.I), devices
 
 
 def _lexicon_matches(text: str, lexicon: tuple[LexiconEntry, ...]) -> list[Suggestion]:
