@@ -132,3 +132,30 @@ def changes_context(
         if change.deleted or tag.pk not in found
         else editor.context(tag, found[tag.pk], labels),
     }
+
+
+def accepted_context(tag: Annotation, *, owner, closed_suggestions: list[int]) -> dict:
+    """The answer to accepting a suggestion: the new tag, and the rows of the tags the
+    accept linked it to (their links changed)."""
+    after = state_of(tag)
+    change = between(tag.pk, None, after)
+    change.fresh = not after.links  # with links, its row is read with them
+    return changes_context(tag, change, owner=owner, closed_suggestions=closed_suggestions)
+
+
+def accepted_pair_context(
+    claim: Annotation, source: Annotation, *, source_is_new: bool, owner, closed_suggestions
+) -> dict:
+    """The answer to accepting a claim with its source: both rows (or the claim's, and the
+    source's again with its new link), the text under both, the claim's editor."""
+    after = state_of(claim)
+    change = between(claim.pk, None, after)
+    change.fresh = False
+    change.text = (min(claim.start, source.start), max(claim.end, source.end))
+    if source_is_new:
+        change.replace = [pk for pk in change.replace if pk != source.pk]
+    context = changes_context(claim, change, owner=owner, closed_suggestions=closed_suggestions)
+    if source_is_new:
+        (row,) = rows.rows_with_links(claim.article, owner, [source.pk])
+        context["inserts"].append((row_html.row_html(row), rows.next_row_pk(source), row.category))
+    return context

@@ -203,6 +203,12 @@ class Suggestion(models.Model):
     quote = models.TextField()
     attributes = models.JSONField(default=dict, blank=True)
     reason = models.CharField(max_length=100, blank=True)
+    # The suggestion this one is linked to, and how: a pronoun "same source as" the mention
+    # it stands for, a claim "attributed to" its source. Made a Relation once both are tags.
+    link_to = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="linked_from"
+    )
+    link_type = models.CharField(max_length=32, choices=Relation.Type, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -210,6 +216,10 @@ class Suggestion(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["article", "category", "start", "end"], name="suggestion_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(link_to__isnull=True) | ~Q(link_type=""),
+                name="suggestion_link_has_type",
             ),
             models.CheckConstraint(condition=Q(start__lt=F("end")), name="suggestion_start_lt_end"),
         ]

@@ -1,13 +1,25 @@
 """How the coding side reacts to what the newsroom side announces (newsdesk.signals)."""
 
+import logging
+
 from django.dispatch import receiver
 
 from newsdesk.signals import entities_extracted
 
+logger = logging.getLogger(__name__)
+
 
 @receiver(entities_extracted, dispatch_uid="annotations.suggest_after_entities")
-def suggest_after_entities(sender, *, article_id: int, **kwargs) -> None:
-    """Propose tags for an article once its entities are in: the suggesters use the parse."""
+def suggest_after_entities(sender, *, article_id: int, docs=None, **kwargs) -> None:
+    """Propose tags for an article once its entities are in: right away on the entity run's
+    parse when it hands one over, else (or if that fails) in a task that parses again."""
+    from annotations import services
     from annotations.tasks import suggest_tags
 
+    if docs is not None:
+        try:
+            services.article_suggest(article_id=article_id, docs=docs)
+            return
+        except Exception:
+            logger.exception("Suggestions for article %s failed; queued to run again", article_id)
     suggest_tags.enqueue(article_id)

@@ -41,8 +41,11 @@ def _clip(text: str, size: int) -> str:
     return text if len(text) <= size else text[: size - 1] + "…"
 
 
-def suggestion_row_html(suggestion: Suggestion, accept_url: str, dismiss_url: str) -> str:
-    """One row of the suggestions list: what is proposed, and the two answers."""
+def suggestion_row_html(
+    suggestion: Suggestion, accept_url: str, dismiss_url: str, pair_url: str = ""
+) -> str:
+    """One row of the suggestions list: what is proposed, and the answers (a claim with a
+    suggested source can also be accepted together with it)."""
     values = values_text(suggestion.attributes, suggest.ATTRIBUTE_ORDER)
     quote = _clip(" ".join(suggestion.quote.split()), 90)
     category = suggestion.get_category_display()
@@ -56,6 +59,17 @@ def suggestion_row_html(suggestion: Suggestion, accept_url: str, dismiss_url: st
         f'<button type="button" class="sug-accept" hx-post="{accept_url}" '
         f'hx-target="#tag-editor" aria-label="Accept as {escape(category)}: {escape(quote)}">'
         "Accept</button> "
+        f"{_pair_button(pair_url, quote)}"
         f'<button type="button" class="sug-dismiss" hx-post="{dismiss_url}" hx-swap="none" '
         f'aria-label="Dismiss: {escape(quote)}">Dismiss</button></span></li>'
+    )
+
+
+def _pair_button(pair_url: str, quote: str) -> str:
+    if not pair_url:
+        return ""
+    return (
+        f'<button type="button" class="sug-accept sug-accept-pair" hx-post="{pair_url}" '
+        f'hx-target="#tag-editor" aria-label="Accept with its source: {escape(quote)}">'
+        "Accept with source</button> "
     )

@@ -1,7 +1,7 @@
 """Writes on the coding side. Every function checks its input and saves nothing on error."""
 
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
@@ -392,8 +392,12 @@ def _drop_relations_that_no_longer_fit(annotation: Annotation) -> None:
 # Suggestions
 
 
-def article_suggest(*, article_id: int) -> int:
-    """Replace an article's suggestions with fresh ones. Loads spaCy: workers only."""
+def article_suggest(*, article_id: int, docs: list | None = None) -> int:
+    """Replace an article's suggestions with fresh ones, their links included.
+
+    ``docs`` are the article's parsed paragraphs ((offset, Doc), as the entity run hands
+    them over); without them spaCy is loaded and the text parsed here: workers only.
+    """
     article = Article.objects.filter(pk=article_id).only("pk", "text", "language").first()
     if article is None:
         return 0
@@ -401,12 +405,16 @@ def article_suggest(*, article_id: int) -> int:
     if model is None:  # no pipeline for its language: no rule reads it (the pages say so)
         Suggestion.objects.filter(article_id=article_id).delete()
         return 0
-    nlp = suggest.load_parser(model)
-    found = suggest.suggest(article.text, nlp=nlp, lexicon=lexicon(article.language))
+    found = []
+    # The rules read English (cue verbs, the lexicon's phrases): other languages get only
+    # what a suggester trained on their own coding finds.
+    if article.language in suggest.RULE_LANGUAGES:
+        nlp = None if docs is not None else suggest.load_parser(model)
+        found = suggest.suggest(article.text, nlp=nlp, lexicon=lexicon(article.language), docs=docs)
     found = suggester_models.with_learned(article=article, found=found)
     with transaction.atomic():
         Suggestion.objects.filter(article_id=article_id).delete()
-        Suggestion.objects.bulk_create(
+        stored = Suggestion.objects.bulk_create(
             Suggestion(
                 article_id=article_id,
                 category=item.category,
@@ -418,6 +426,15 @@ def article_suggest(*, article_id: int) -> int:
             )
             for item in found
         )
+        # A link names its target by its span (sources only); a target the suggesters
+        # dropped leaves the suggestion unlinked.
+        sources = {(s.start, s.end): s for s in stored if s.category == Category.SOURCE}
+        linked = []
+        for item, row in zip(found, stored, strict=True):
+            if item.link and (target := sources.get(item.link[1:])) and target is not row:
+                row.link_to, row.link_type = target, item.link[0]
+                linked.append(row)
+        Suggestion.objects.bulk_update(linked, ["link_to", "link_type"])
     return len(found)
 
 
@@ -428,7 +445,44 @@ def lexicon(language: str) -> list[suggest.LexiconEntry]:
 
 
 def suggestion_accept(*, suggestion: Suggestion, user: AbstractBaseUser) -> Annotation:
-    """The suggestion becomes the user's own tag, with the proposed values that fit."""
+    """The suggestion becomes the user's own tag, with the proposed values that fit, linked
+    as suggested to the user's tags on the suggestions it is linked with (a pronoun to its
+    antecedent, a claim to its source, in either order of accepting)."""
+    with transaction.atomic():
+        tag = _accepted(suggestion, user)
+        _link_as_suggested(suggestion, tag, user)
+    return tag
+
+
+class AcceptedPair(NamedTuple):
+    claim: Annotation
+    source: Annotation
+    source_is_new: bool  # False: the user had already tagged the source
+
+
+def suggestion_accept_pair(*, suggestion: Suggestion, user: AbstractBaseUser) -> AcceptedPair:
+    """A claim suggestion and the source it is suggested as attributed to, accepted together
+    with their "attributed to" link: all three or nothing. A source the user already tagged
+    is reused, not tagged twice."""
+    source = suggestion.link_to
+    if (
+        suggestion.category != Category.CLAIM
+        or suggestion.link_type != Relation.Type.ATTRIBUTED_TO
+        or source is None
+    ):
+        raise AnnotationError("This suggestion has no suggested source to accept with it.")
+    with transaction.atomic():
+        source_tag = _tag_on(source, user)
+        source_is_new = source_tag is None
+        if source_is_new:
+            source_tag = _accepted(source, user)
+            _link_as_suggested(source, source_tag, user)
+        claim_tag = _accepted(suggestion, user)
+        _link_as_suggested(suggestion, claim_tag, user)
+    return AcceptedPair(claim_tag, source_tag, source_is_new)
+
+
+def _accepted(suggestion: Suggestion, user: AbstractBaseUser) -> Annotation:
     labels = labels_for(suggestion.article_id)  # in codebook order
     label = next((label for label in labels if label.category == suggestion.category), None)
     if label is None:
@@ -444,6 +498,41 @@ def suggestion_accept(*, suggestion: Suggestion, user: AbstractBaseUser) -> Anno
         attributes=_fitting(label.attribute_schema, suggestion.attributes),
         origin=Annotation.Origin.SUGGESTED,
     )
+
+
+def _tag_on(suggestion: Suggestion, user: AbstractBaseUser) -> Annotation | None:
+    """The user's live tag of the suggestion's category on exactly its stretch."""
+    return (
+        Annotation.objects.for_user(user)
+        .filter(
+            article_id=suggestion.article_id,
+            label__category=suggestion.category,
+            start=suggestion.start,
+            end=suggestion.end,
+        )
+        .select_related("label")
+        .order_by("pk")
+        .first()
+    )
+
+
+def _link_as_suggested(suggestion: Suggestion, tag: Annotation, user: AbstractBaseUser) -> None:
+    """Make the suggested links of a just-accepted suggestion whose other end is a tag."""
+    pairs = []
+    if suggestion.link_to_id and (target := _tag_on(suggestion.link_to, user)):
+        pairs.append((tag, target, suggestion.link_type))
+    for other in suggestion.linked_from.all():
+        if source_tag := _tag_on(other, user):
+            pairs.append((source_tag, tag, other.link_type))
+    for from_tag, to_tag, type in pairs:
+        exists = Relation.objects.filter(
+            from_annotation=from_tag, to_annotation=to_tag, type=type
+        ).exists()
+        # The same rule as a link made by hand: a pair it refuses is left unlinked.
+        if not exists and not relation_refusal(
+            from_annotation=from_tag, to_annotation=to_tag, type=type
+        ):
+            relation_create(from_annotation=from_tag, to_annotation=to_tag, type=type)
 
 
 def _fitting(attribute_schema: list[dict], proposed: dict[str, Any]) -> dict[str, Any]:

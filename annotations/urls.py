@@ -25,5 +25,10 @@ urlpatterns = [
         name="suggestions-retry",
     ),
     path("suggestions/<int:pk>/accept/", views.suggestion_accept, name="suggestion-accept"),
+    path(
+        "suggestions/<int:pk>/accept-pair/",
+        views.suggestion_accept_pair,
+        name="suggestion-accept-pair",
+    ),
     path("suggestions/<int:pk>/dismiss/", views.suggestion_dismiss, name="suggestion-dismiss"),
 ]

@@ -26,6 +26,7 @@ from newsdesk import reader
 from newsdesk.models import EntityMention
 
 PAGE = "annotations/workbench.html"
+CHANGES = "annotations/_changes.html"
 
 
 def _int(value: str) -> int | None:
@@ -85,10 +86,12 @@ def article_summary(request: HttpRequest, article_pk: int) -> HttpResponse:
 
 
 def _suggestion_row(suggestion: Suggestion) -> str:
+    pair = suggestion.link_type == Relation.Type.ATTRIBUTED_TO and suggestion.link_to_id
     return row_html.suggestion_row_html(
         suggestion,
         reverse("annotations:suggestion-accept", args=[suggestion.pk]),
         reverse("annotations:suggestion-dismiss", args=[suggestion.pk]),
+        reverse("annotations:suggestion-accept-pair", args=[suggestion.pk]) if pair else "",
     )
 
 
@@ -99,8 +102,27 @@ def suggestion_accept(request: HttpRequest, pk: int) -> HttpResponse:
         tag = services.suggestion_accept(suggestion=suggestion, user=request.user)
     except services.AnnotationError as exc:
         return _refused(str(exc))
-    change = changes.between(tag.pk, None, changes.state_of(tag, links=frozenset()))
-    return _answer(request, tag, change, status=201, closed_suggestions=[suggestion.pk])
+    context = changes.accepted_context(tag, owner=request.user, closed_suggestions=[suggestion.pk])
+    return _answer_with(tag, TemplateResponse(request, CHANGES, context, status=201))
+
+
+@require_POST
+def suggestion_accept_pair(request: HttpRequest, pk: int) -> HttpResponse:
+    """Accept a claim suggestion together with its suggested source, linked."""
+    suggestion = access.suggestion_for(request.user, pk)
+    try:
+        pair = services.suggestion_accept_pair(suggestion=suggestion, user=request.user)
+    except services.AnnotationError as exc:
+        return _refused(str(exc))
+    closed = [suggestion.pk, *([suggestion.link_to_id] if pair.source_is_new else [])]
+    context = changes.accepted_pair_context(
+        pair.claim,
+        pair.source,
+        source_is_new=pair.source_is_new,
+        owner=request.user,
+        closed_suggestions=closed,
+    )
+    return _answer_with(pair.claim, TemplateResponse(request, CHANGES, context, status=201))
 
 
 @require_POST
@@ -116,7 +138,7 @@ def suggestion_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
         "closed_suggestions": [suggestion.pk],
         "suggestion_count": layers.open_suggestion_count(article, request.user, labels),
     }
-    return TemplateResponse(request, "annotations/_changes.html", context)
+    return TemplateResponse(request, CHANGES, context)
 
 
 @require_GET
@@ -281,8 +303,12 @@ def _answer(
     context = changes.changes_context(
         tag, change, owner=request.user, labels=labels, closed_suggestions=closed_suggestions
     )
-    response = TemplateResponse(request, "annotations/_changes.html", context, status=status)
-    saved = {"id": tag.pk, "deleted": change.deleted, "version": tag.version}
+    response = TemplateResponse(request, CHANGES, context, status=status)
+    return _answer_with(tag, response, deleted=change.deleted)
+
+
+def _answer_with(tag: Annotation, response, *, deleted: bool = False) -> HttpResponse:
+    saved = {"id": tag.pk, "deleted": deleted, "version": tag.version}
     response["HX-Trigger"] = json.dumps({"tag-saved": saved})
     return response
 

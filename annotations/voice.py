@@ -40,10 +40,16 @@ class ClaimSpan:
 
 def quotations(text: str, lo: int = 0, hi: int | None = None) -> list[tuple[int, int]]:
     """[start, end) of each quotation, marks included, in the paragraphs that [lo, hi)
-    touches (all by default); a quotation never crosses a paragraph. Unclosed marks are
-    ignored. Only the marks are visited, so a long article costs little."""
+    touches (all by default). A quotation crosses a paragraph break only the way news
+    copy continues one: the paragraph ends with the quote still open and the next begins
+    with the same opening mark. Other unclosed marks are ignored. Only the marks are
+    visited, so a long article costs little."""
     hi = len(text) if hi is None else hi
     first = max(text.rfind("\n\n", 0, lo), 0)
+    for _ in range(20):  # back to the paragraph where a continued quotation opened
+        if first == 0 or text[first:].lstrip()[:1] not in _PAIRS:
+            break
+        first = max(text.rfind("\n\n", 0, first), 0)
     last = text.find("\n\n", hi)
     last = len(text) if last < 0 else last
     breaks = [m.start() for m in _PARAGRAPH.finditer(text, first, last)]
@@ -53,6 +59,10 @@ def quotations(text: str, lo: int = 0, hi: int | None = None) -> list[tuple[int,
     for match in _MARK.finditer(text, first, last):
         index, char = match.start(), match[0]
         if opened is not None and index > paragraph_end:
+            if index == _next_start(text, paragraph_end) and char == text[opened[1]]:
+                following = bisect_right(breaks, index)
+                paragraph_end = breaks[following] if following < len(breaks) else last
+                continue  # the quotation goes on in this paragraph
             opened = None  # its paragraph ended before this mark
         if char == "'" and not _free_apostrophe(text, index, opening=opened is None):
             continue
@@ -65,6 +75,13 @@ def quotations(text: str, lo: int = 0, hi: int | None = None) -> list[tuple[int,
             found.append((opened[1], index + 1))
             opened = None
     return found
+
+
+def _next_start(text: str, paragraph_end: int) -> int:
+    index = paragraph_end
+    while index < len(text) and text[index].isspace():
+        index += 1
+    return index
 
 
 def _free_apostrophe(text: str, index: int, *, opening: bool) -> bool:

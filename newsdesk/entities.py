@@ -2,6 +2,7 @@
 
 import logging
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -28,7 +29,8 @@ def article_retry_entities(*, article: Article) -> None:
 def article_extract_entities(*, article_id: int) -> int:
     """Replace an article's entity mentions with fresh ones from the NER model.
 
-    Sends ``signals.entities_extracted`` once the new mentions are committed.
+    Sends ``signals.entities_extracted`` once the new mentions are committed, with the
+    parsed paragraphs when ``NEWSDESK_SHARE_PARSE`` is on.
     """
     article = Article.objects.filter(pk=article_id).only("pk", "text", "language").first()
     if article is None:
@@ -37,8 +39,14 @@ def article_extract_entities(*, article_id: int) -> int:
     model = languages.pipeline_for(article.language)
     try:
         # No pipeline for the language: no mentions (another language's model would invent
-        # them); the pages say why.
-        mentions = ner.extract_mentions(article.text, model=model) if model else []
+        # them); the pages say why. Otherwise parsed in full once when asked to, and the Docs
+        # handed to the receivers of the signal below (the suggesters read the same parse
+        # instead of making their own).
+        docs = None
+        mentions = []
+        if model:
+            docs = ner.parse(article.text, model=model) if settings.NEWSDESK_SHARE_PARSE else None
+            mentions = ner.extract_mentions(article.text, model=model, docs=docs)
     except Exception as exc:
         Article.objects.filter(pk=article_id).update(
             status=Article.Status.FAILED, error=f"Entity extraction failed: {exc}"
@@ -62,7 +70,9 @@ def article_extract_entities(*, article_id: int) -> int:
             status=Article.Status.READY, error="", processed_at=timezone.now()
         )
         transaction.on_commit(
-            lambda: signals.entities_extracted.send(sender=Article, article_id=article_id)
+            lambda: signals.entities_extracted.send(
+                sender=Article, article_id=article_id, docs=docs
+            )
         )
     return len(mentions)
 

@@ -31,6 +31,19 @@ def load_model(name: str):
     return spacy.load(name, exclude=_UNUSED_PIPES)
 
 
+@functools.cache
+def load_full_model(name: str):
+    """The whole pipeline (tagger, parser, lemmatiser and NER), for a run whose parse other
+    code reads too (the suggesters): loaded once per process, like ``load_model``."""
+    import spacy
+
+    from newsdesk import fast_attributes
+
+    nlp = spacy.load(name)
+    fast_attributes.install(nlp)  # the same token attributes as its attribute_ruler, sooner
+    return nlp
+
+
 def paragraphs(text: str) -> list[tuple[int, str]]:
     """Split at blank lines, keeping each paragraph's offset into the text."""
     spans, position = [], 0
@@ -64,16 +77,32 @@ def pieces(offset: int, chunk: str, size: int = PIECE_CHARS) -> list[tuple[int, 
     return out
 
 
-def extract_mentions(text: str, *, model: str | None = None) -> list[Mention]:
-    """Entity mentions as code-point offsets into ``text``.
+def parse(text: str, *, model: str | None = None) -> list[tuple[int, object]]:
+    """Each paragraph (cut into pieces when very long) with its offset and its Doc from the
+    whole pipeline: the entities and everything else the parse gives, for one run to share.
+    """
+    nlp = load_full_model(model or settings.NEWSDESK_SPACY_MODEL)
+    chunks = [piece for paragraph in paragraphs(text) for piece in pieces(*paragraph)]
+    docs = nlp.pipe(chunk for _, chunk in chunks)
+    return list(zip((offset for offset, _ in chunks), docs, strict=True))
+
+
+def extract_mentions(
+    text: str, *, model: str | None = None, docs: list[tuple[int, object]] | None = None
+) -> list[Mention]:
+    """Entity mentions as code-point offsets into ``text``, read from ``docs`` (``parse``'s
+    answer for this text) when given, else found with the NER-only pipeline.
 
     Paragraphs (cut into pieces when very long) go through ``nlp.pipe`` one by one, so
     memory stays bounded by the longest piece, not the article.
     """
-    nlp = load_model(model or settings.NEWSDESK_SPACY_MODEL)
-    chunks = [piece for paragraph in paragraphs(text) for piece in pieces(*paragraph)]
+    if docs is None:
+        nlp = load_model(model or settings.NEWSDESK_SPACY_MODEL)
+        chunks = [piece for paragraph in paragraphs(text) for piece in pieces(*paragraph)]
+        found = nlp.pipe(chunk for _, chunk in chunks)
+        docs = zip((offset for offset, _ in chunks), found, strict=True)
     mentions = []
-    for (offset, _), doc in zip(chunks, nlp.pipe(chunk for _, chunk in chunks), strict=True):
+    for offset, doc in docs:
         for ent in doc.ents:
             mentions.append(
                 Mention(

@@ -275,6 +275,9 @@ NEWSDESK_SPACY_MODELS = _spacy_models(
 # saved (a folder per codebook and version), and how many passes training makes.
 NEWSDESK_SUGGESTER_DIR = Path(os.getenv("NEWSDESK_SUGGESTER_DIR", BASE_DIR / "data" / "suggesters"))
 NEWSDESK_SUGGESTER_ITERATIONS = envint("NEWSDESK_SUGGESTER_ITERATIONS", "30")
+# The entity run parses with the whole pipeline and hands the Docs to the suggesters in the
+# same worker, instead of NER alone there and a second full parse in a suggestion task.
+NEWSDESK_SHARE_PARSE = envbool("NEWSDESK_SHARE_PARSE", "True")
 # Pasted text arrives as a form field: allow it as large as an uploaded file.
 DATA_UPLOAD_MAX_MEMORY_SIZE = NEWSDESK_MAX_UPLOAD_BYTES + 1024 * 1024
 

@@ -6,5 +6,7 @@ newsdesk never imports annotations: annotations connects its receivers in its Ap
 from django.dispatch import Signal
 
 # Sent once an article's entity mentions are stored and committed, by the worker that
-# found them. Arguments: ``article_id``.
+# found them, in that process. Arguments: ``article_id``; ``docs``, the article's parsed
+# paragraphs as (offset into the text, spaCy Doc from the whole pipeline) when
+# NEWSDESK_SHARE_PARSE is on, else None: a receiver that needs a parse makes its own then.
 entities_extracted = Signal()

@@ -72,6 +72,7 @@ EXPECTED = {
     "annotations:suggestions-retry": ("POST", "article", {}, everyone(302)),
     "annotations:suggestion-accept": ("POST", "suggestion", {}, everyone(201)),
     "annotations:suggestion-dismiss": ("POST", "suggestion", {}, everyone(200)),
+    "annotations:suggestion-accept-pair": ("POST", "claim_suggestion", {}, everyone(201)),
     "login": ("GET", None, {}, {"anonymous": 200, "alice": 200, "bob": 200, "staff": 200}),
     "logout": ("POST", None, {}, {"anonymous": 302, "alice": 302, "bob": 302, "staff": 302}),
     "admin": ("GET", None, {}, {"anonymous": 302, "alice": 302, "bob": 302, "staff": 200}),
@@ -143,6 +144,22 @@ def objects(alice):
         end=TEXT.index("Tuesday") + 7,
         quote="Tuesday",
     )
+    said_by = Suggestion.objects.create(
+        article=article,
+        category=Category.SOURCE,
+        start=TEXT.index("officials"),
+        end=TEXT.index("officials") + 9,
+        quote="officials",
+    )
+    claim_suggestion = Suggestion.objects.create(
+        article=article,
+        category=Category.CLAIM,
+        start=TEXT.index("The strikes"),
+        end=TEXT.index("The strikes") + len("The strikes killed 1,200 people"),
+        quote="The strikes killed 1,200 people",
+        link_to=said_by,
+        link_type="attributed_to",
+    )
     batch = ImportBatch.objects.create(user=alice, name="two files", finished_at=timezone.now())
     ImportItem.objects.create(batch=batch, position=0, name="a.txt", status="failed", message="x")
     return {
@@ -151,6 +168,7 @@ def objects(alice):
         "deleted_tag": deleted,
         "relation": relation,
         "suggestion": suggestion,
+        "claim_suggestion": claim_suggestion,
         "batch": batch,
         "claim": claim,
         "other_source": other_source,

@@ -13,4 +13,4 @@ def suggestion_run_error(article) -> str:
     """The error of the article's last suggestion run if it failed, else ""."""
     from annotations import suggestion_runs
 
-    return suggestion_runs.last_run_error(article_id=article.pk)
+    return suggestion_runs.last_run_error(article_id=article.pk, since=article.processed_at)

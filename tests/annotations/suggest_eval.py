@@ -92,3 +92,29 @@ def _matched(wanted: list[tuple[int, int]], found: list[tuple[int, int]]) -> int
                 matched += 1
                 break
     return matched
+
+
+def to_brat(marked: str) -> tuple[str, str]:
+    """The .txt and .ann of a marked text (``[[S:…]]``, ``[[C:…]]``, ``[[F:…]]``): how the
+    gold folders in tests/data/ were made from their ``.marked`` sources."""
+    names = {"S": "Source", "C": "Claim", "F": "Framing"}
+    text, stack, lines, position, length, out = [], [], [], 0, 0, []
+    for match in re.finditer(r"\[\[([SCF]):|\]\]", marked):
+        chunk = marked[position : match.start()]
+        out.append(chunk)
+        length += len(chunk)
+        if match[0] == "]]":
+            kind, start = stack.pop()
+            lines.append((start, length, kind))
+        else:
+            stack.append((names[match[1]], length))
+        position = match.end()
+    if stack:
+        raise ValueError("A [[ is never closed.")
+    out.append(marked[position:])
+    text = "".join(out)
+    ann = [
+        f"T{n}\t{kind} {start} {end}\t{text[start:end].replace(chr(10), ' ')}"
+        for n, (start, end, kind) in enumerate(sorted(lines), start=1)
+    ]
+    return text, "\n".join(ann) + "\n"

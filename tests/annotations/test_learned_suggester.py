@@ -82,10 +82,9 @@ def test_it_trains_a_version_and_scores_it_with_the_rules_on_the_held_out_articl
         assert set(model) == set(rules) == {"precision", "recall", "f1", "predicted", "gold"}
         assert model["gold"] == rules["gold"] == 3 * run["held_out_articles"]
         assert (category in suggester.categories) == (model["f1"] > rules["f1"])
-    # The rules never suggest a claim: a model that finds any beats them there.
-    assert suggester.rules_figures["claim"]["predicted"] == 0
+    # The model learnt the claims it was shown; the rules' claims are scored beside it.
     assert suggester.figures["claim"]["f1"] > 0
-    assert "claim" in suggester.categories
+    assert suggester.rules_figures["claim"]["gold"] == suggester.figures["claim"]["gold"]
     # The rules find "Mayor Lena Ortiz said": there they are scored, not assumed.
     assert suggester.rules_figures["source"]["recall"] > 0
     saved = Path(suggester_dir) / suggester.path

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from annotations import suggest
+from annotations import suggest, suggest_score
 from tests.annotations import suggest_eval
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -49,11 +49,20 @@ def test_it_reads_according_to_and_state_media(nlp):
     assert source.attributes["affiliation"] == "Iran"
 
 
-def test_it_calls_a_person_named_and_skips_pronouns(nlp):
-    text = "Minister Ana Reyes said the plan was ready. She said it would start soon."
+def test_it_links_a_pronoun_source_to_the_mention_it_stands_for(nlp):
+    text = (
+        "Minister Ana Reyes said the plan was ready.\n\n"
+        "The ministry said costs had risen. She said it would start soon."
+    )
     found = by_quote(suggest.attributions(text, nlp=nlp), "source")
-    assert list(found) == ["Minister Ana Reyes"]
-    assert found["Minister Ana Reyes"].attributes["identification"] == "named"
+    assert list(found) == ["Minister Ana Reyes", "The ministry", "She"]
+    named = found["Minister Ana Reyes"]
+    assert named.attributes["identification"] == "named"
+    she = found["She"]
+    # The nearest earlier mention that is one person, not the nearer institution.
+    assert she.link == ("same_as", named.start, named.end)
+    assert she.attributes["identification"] == "named"
+    assert found["The ministry"].attributes["identification"] == "partially identified"
 
 
 def test_it_counts_offsets_in_code_points_across_paragraphs(nlp):
@@ -69,10 +78,19 @@ def test_lexicon_matches_whole_words_ignoring_case():
 
 
 def test_it_marks_short_quoted_phrases_but_not_quoted_sentences():
-    text = "They called it a 'liberation'. He said: \"We will never accept this deal.\""
+    text = "The 'liberation' came at dawn. He said: \"We will never accept this deal.\""
     found = suggest.framing(text, lexicon=[])
     assert [s.quote for s in found] == ["'liberation'"]
     assert found[0].attributes == {"device": "scare quotes or distancing"}
+
+
+def test_a_partial_quote_after_a_speech_verb_is_not_a_scare_quote():
+    text = "The mayor called it an “act of hate”. Villagers described “a wall of fire”."
+    assert suggest.framing(text, lexicon=[]) == []
+
+
+def test_apostrophes_inside_words_close_no_quote():
+    assert suggest.framing("He said ‘don’t go’ twice, and ‘won’t’ once.", lexicon=[]) == []
 
 
 def test_possessive_apostrophes_are_not_quotes():
@@ -183,3 +201,86 @@ def test_a_speaking_clause_joins_the_source_only_when_it_explains_anonymity(nlp)
         "A senior official, speaking on condition of anonymity",
         "Its general secretary",
     ]
+
+
+HELDOUT = DATA / "suggest_heldout"
+
+
+@pytest.mark.parametrize(
+    "folder, floors",
+    [
+        # Developed on: optimistic by construction (measured P/R: source 1.00/0.99,
+        # claim 0.96/0.94, framing 0.94/1.00).
+        ("suggest_dev", {"source": (0.95, 0.95), "claim": (0.9, 0.9), "framing": (0.85, 0.9)}),
+        # Written after "Suggesters frozen" and measured once: source 0.99/0.95, claim
+        # 0.97/0.97, framing 0.71/0.45 (7 suggested). The floors are that minus a margin.
+        (
+            "suggest_heldout",
+            {"source": (0.95, 0.9), "claim": (0.92, 0.92), "framing": (0.55, 0.35)},
+        ),
+    ],
+)
+def test_brat_gold_figures_stay_at_what_was_measured(nlp, folder, floors, capsys):
+    documents = suggest_score.read_gold(DATA / folder)
+    scores = {}
+    for document in documents:
+        found = suggest.suggest(document.text, nlp=nlp, lexicon=suggest.default_lexicon())
+        for item in found:
+            assert document.text[item.start : item.end] == item.quote
+        for s in suggest_score.score(document.spans, found):
+            scores[s.category] = scores[s.category].add(s) if s.category in scores else s
+    if folder == "suggest_heldout":
+        assert scores["source"].gold >= 100
+    for category, (precision, recall) in floors.items():
+        s = scores[category]
+        with capsys.disabled():
+            print(f"\n{folder} {category}: P {s.precision:.2f} R {s.recall:.2f} F1 {s.f1:.2f}")
+        assert s.precision >= precision and s.recall >= recall
+
+
+def test_claims_are_linked_to_their_source_and_figures_are_check_worthy(nlp):
+    text = (
+        '"We are sorry," Marsh said. Officials said 300 ships were waiting. '
+        "Exports fell 4 percent in May."
+    )
+    found = suggest.suggest(text, nlp=nlp, lexicon=[])
+    sources = {s.quote: s for s in found if s.category == "source"}
+    claims = {s.quote: s for s in found if s.category == "claim"}
+    assert list(sources) == ["Marsh", "Officials"]
+    assert claims["We are sorry"].link == ("attributed_to", *_span(sources["Marsh"]))
+    assert claims["300 ships were waiting"].attributes["check-worthy"] is True
+    assert claims["Exports fell 4 percent in May"].link is None
+    assert claims["Exports fell 4 percent in May"].attributes == {"check-worthy": True}
+
+
+def _span(s):
+    return s.start, s.end
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The party maintains a lead, with 60 percent of precincts reporting.",
+        "A group called Free Ports Now, citing low growth, was set up in May.",
+        "Goods will be shared according to their preference.",
+        "Mara Lind reported from Velthaven.",
+        '"We expected to win," he said, smiling.',
+    ],
+)
+def test_it_suggests_no_source_for_the_false_alarm_shapes(nlp, text):
+    quotes = [s.quote for s in suggest.attributions(text, nlp=nlp)]
+    assert quotes in ([], ["he"])
+
+
+@pytest.mark.django_db
+def test_the_commands_read_folders_and_score_brat_gold(tmp_path, capsys):
+    call_command("suggest", str(HELDOUT), "--json", "--default-lexicon")
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert {Path(line["file"]).name for line in lines} >= {"mine.txt", "rail.txt"}
+    call_command(
+        "evaluate_suggestions", str(HELDOUT), "--json", "--default-lexicon",
+        "--source-label", "Source", "--claim-label", "Claim", "--framing-label", "Nothing",
+    )  # fmt: skip
+    figures = {f["category"]: f for f in json.loads(capsys.readouterr().out)}
+    assert figures["source"]["gold"] == 120 and figures["source"]["recall"] >= 0.9
+    assert figures["framing"]["gold"] == 0

@@ -1,6 +1,7 @@
 """A failed suggestion run shows as failed, with a retry (issue 9 item 4)."""
 
 import pytest
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from annotations.tasks import suggest_tags
@@ -49,3 +50,16 @@ def test_it_shows_no_failure_after_a_successful_run(db_tasks, alice_client, read
     DBTaskResult.objects.filter(pk=run.id).update(status="SUCCESSFUL")
     page = alice_client.get(f"/articles/{ready_article.pk}/code/").content.decode()
     assert "Suggestions could not be made" not in page
+
+
+def test_a_failure_before_the_last_entity_run_no_longer_shows(
+    db_tasks, alice_client, ready_article
+):
+    # The entity run after it made the suggestions again on its own parse, recording no
+    # task of its own.
+    run = suggest_tags.enqueue(ready_article.pk)
+    DBTaskResult.objects.filter(pk=run.id).update(status="FAILED", traceback=FAILED_TRACEBACK)
+    url = f"/articles/{ready_article.pk}/code/"
+    assert "Suggestions could not be made" in alice_client.get(url).content.decode()
+    Article.objects.filter(pk=ready_article.pk).update(processed_at=timezone.now())
+    assert "Suggestions could not be made" not in alice_client.get(url).content.decode()

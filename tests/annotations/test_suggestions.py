@@ -58,7 +58,12 @@ def test_uploading_an_article_queues_its_suggestions(alice, django_capture_on_co
     with django_capture_on_commit_callbacks(execute=True):
         article = ingestion.article_ingest(text=text, user=alice)
     quotes = set(Suggestion.objects.filter(article=article).values_list("quote", flat=True))
-    assert quotes == {"A senior official, who requested anonymity", "so-called"}
+    # The source, what it said (a claim, item 3 of issue 13) and the framing inside it.
+    assert quotes == {
+        "A senior official, who requested anonymity",
+        "the so-called deal was off",
+        "so-called",
+    }
 
 
 def test_accepting_makes_the_users_own_tag_with_the_proposed_values(
@@ -189,7 +194,8 @@ def test_the_command_uses_the_admins_lexicon(tmp_path, capsys):
     path.write_text("Officials called it a so-called truce and a bloodbath.", encoding="utf-8")
     FramingTerm.objects.filter(expression="bloodbath").delete()
     call_command("suggest", str(path))
-    out = capsys.readouterr().out
+    # Framing lines only: the claim "Officials" made quotes the whole sentence.
+    out = "".join(line for line in capsys.readouterr().out.splitlines() if "framing " in line)
     assert "so-called" in out and "bloodbath" not in out
     call_command("suggest", str(path), "--default-lexicon")
     assert "bloodbath" in capsys.readouterr().out
@@ -199,8 +205,13 @@ def test_the_command_uses_the_admins_lexicon(tmp_path, capsys):
 
 
 def test_the_admin_lists_the_lexicon_and_filters_tags_by_attribute(staff_client, source_tag, alice):
-    response = staff_client.get(reverse("admin:annotations_framingterm_changelist"))
-    assert response.status_code == 200 and "so-called" in response.content.decode()
+    # The lexicon runs past one page of the changelist: find the term by searching (the
+    # search box echoes the query, so the rows are checked, not the page's text).
+    response = staff_client.get(
+        reverse("admin:annotations_framingterm_changelist"), {"q": "so-called"}
+    )
+    assert response.status_code == 200
+    assert "so-called" in [term.expression for term in response.context["cl"].result_list]
     services.annotation_update(annotation=source_tag, attributes={"identification": "anonymous"})
     changelist = reverse("admin:annotations_annotation_changelist")
     anonymous = staff_client.get(changelist, {"attr": '["identification", "anonymous"]'})

@@ -20,7 +20,12 @@ SOURCE_PHRASE = "A senior Egyptian security source, who requested anonymity"
 def article(alice, sample_text) -> Article:
     # Live-server tests flush the database after each test, migration data included:
     # put the codebook and the lexicon back with the migrations' own code.
-    for name in ("0002_default_codebook", "0006_news_codebook", "0008_default_lexicon"):
+    for name in (
+        "0002_default_codebook",
+        "0006_news_codebook",
+        "0008_default_lexicon",
+        "0019_sugg_guideline",
+    ):
         importlib.import_module(f"annotations.migrations.{name}").install(apps, None)
     article = ingestion.article_ingest(text=sample_text, user=alice)
     # The worker's job, done here so the test does not depend on task timing.

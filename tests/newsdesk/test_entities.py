@@ -1,6 +1,6 @@
 import pytest
 
-from newsdesk import entities, ingestion, signals
+from newsdesk import entities, ingestion, ner, signals
 from newsdesk.models import Article, EntityMention
 
 pytestmark = pytest.mark.django_db
@@ -64,3 +64,40 @@ def test_it_announces_the_extraction_only_once_it_is_committed(
         signals.entities_extracted.disconnect(listener)
     assert heard == [(article.pk, found)]
     assert found > 0
+
+
+def heard_docs(alice, django_capture_on_commit_callbacks, text):
+    heard = []
+
+    def listener(sender, *, article_id, docs=None, **kwargs):
+        heard.append(docs)
+
+    signals.entities_extracted.connect(listener)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            article = ingestion.article_ingest(text=text, user=alice)
+    finally:
+        signals.entities_extracted.disconnect(listener)
+    return article, heard
+
+
+def test_it_hands_its_parse_to_the_receivers(alice, django_capture_on_commit_callbacks):
+    text = "Abbas Kamel went to Cairo.\n\nHe met envoys from Qatar."
+    article, heard = heard_docs(alice, django_capture_on_commit_callbacks, text)
+    (docs,) = heard
+    assert [(offset, doc.text) for offset, doc in docs] == [
+        (0, "Abbas Kamel went to Cairo."),
+        (28, "He met envoys from Qatar."),
+    ]
+    # The whole pipeline's parse, not NER alone: receivers read dependencies and lemmas.
+    assert all(doc.has_annotation("DEP") and doc.has_annotation("LEMMA") for _, doc in docs)
+    # The same mentions as the NER-only pipeline finds.
+    stored = set(article.mentions.values_list("start", "end", "label"))
+    assert stored == {(m.start, m.end, m.label) for m in ner.extract_mentions(text)}
+
+
+def test_it_hands_no_parse_when_sharing_is_off(alice, settings, django_capture_on_commit_callbacks):
+    settings.NEWSDESK_SHARE_PARSE = False
+    article, heard = heard_docs(alice, django_capture_on_commit_callbacks, "Kamel went to Cairo.")
+    assert heard == [None]
+    assert article.mentions.filter(text="Cairo").exists()

@@ -1,3 +1,5 @@
+from pathlib import Path
+
 from newsdesk import ingest, ner
 
 
@@ -60,3 +62,29 @@ def test_entities_in_a_paragraph_longer_than_a_piece_keep_their_offsets(monkeypa
     mentions = ner.extract_mentions(text)
     assert sum(m.text == "Cairo" for m in mentions) == 40
     assert all(text[m.start : m.end] == m.text for m in mentions)
+
+
+def test_the_full_pipeline_gives_the_attribute_rulers_values_token_by_token(sample_text):
+    """fast_attributes stands in for spaCy's attribute_ruler: not one value may differ."""
+    import spacy
+    from django.conf import settings
+
+    stock = spacy.load(settings.NEWSDESK_SPACY_MODEL)
+    fast = ner.load_full_model(settings.NEWSDESK_SPACY_MODEL)
+    assert "fast_attributes" in fast.pipe_names and "attribute_ruler" not in fast.pipe_names
+    data = Path(__file__).resolve().parents[1] / "data"
+    texts = [sample_text, *(p.read_text(encoding="utf-8") for p in sorted(data.rglob("*.txt")))]
+    # The ruler's exceptions: contractions, two-word patterns, spaces, "there is", objects.
+    texts.append(
+        "I ain't gonna do it, y'all.  Let's go! Gotta say nothin' . There is a cat, "
+        "there's two. He did it.\n  Whether it is so, he doesn't know; I'd come. C'm on. It "
+        "gets worse, it got better. Is it? She's here and they're gone. I'm fine, we've won. "
+        "Give it to me, give I it, give you that. Which one? That which is. Ain't it? nuthin'"
+    )
+    paragraphs = [chunk for text in texts for _, chunk in ner.paragraphs(text)]
+
+    def values(doc):
+        return [(t.tag_, t.pos_, str(t.morph), t.lemma_, t.dep_, t.ent_type_) for t in doc]
+
+    for ours, theirs in zip(fast.pipe(paragraphs), stock.pipe(paragraphs), strict=True):
+        assert values(ours) == values(theirs), ours.text

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 from django.test.utils import override_settings, setup_databases, teardown_databases
 
-from annotations.benchmarks import article_list, endpoints, exports, imports
+from annotations.benchmarks import article_list, endpoints, exports, imports, suggestions
 
 
 class Command(BaseCommand):
@@ -30,7 +30,24 @@ class Command(BaseCommand):
             help="articles in the bulk-import run (0: skip)",
         )
 
+        parser.add_argument(
+            "--suggestions-only",
+            action="store_true",
+            help="only the row comparing the suggesters' time with the entity run's",
+        )
+
     def handle(self, *args, runs, as_json, import_count, exports_only, **options):
+        if options["suggestions_only"]:
+            row = suggestions.measure()
+            self.stdout.write(
+                json.dumps(row)
+                if as_json
+                else f"{row['name']}: entities {row['entities_ms']} ms; suggestions on "
+                f"their own parse {row['suggestions_ms']} ms (+{row['added_percent']} %); "
+                f"entities and suggestions on one shared parse {row['shared_ms']} ms "
+                f"(+{row['shared_added_percent']} % on the entity run)"
+            )
+            return
         # A throwaway test database, but not the test environment: its instrumented
         # template rendering would slow every page down and falsify the figures.
         old_config = setup_databases(verbosity=0, interactive=False)

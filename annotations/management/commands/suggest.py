@@ -10,14 +10,18 @@ from newsdesk import ingest
 
 class Command(BaseCommand):
     help = (
-        "Run the tag suggesters (attributions from the spaCy parse, framing from the lexicon "
-        "and short quoted phrases) on a UTF-8 text file and print each suggestion. Offsets "
-        "are code points into the text after Newsdesk's normalisation (NFC, \\n newlines)."
+        "Run the tag suggesters on UTF-8 text files (folders are searched for .txt and .md "
+        "files) and print each suggestion: sources and their claims from the spaCy parse, "
+        "framing from the lexicon, quoted phrases and passives. Offsets are code points into "
+        "the text after Newsdesk's normalisation (NFC, \\n newlines). The spaCy pipeline is "
+        "loaded once for all files."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", type=Path)
-        parser.add_argument("--json", action="store_true", help="one JSON object per line")
+        parser.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+        parser.add_argument(
+            "--json", action="store_true", help='one JSON object per line, with a "file" field'
+        )
         parser.add_argument(
             "--language", default="en", help="which of the admin's framing lexicons to use"
         )
@@ -27,48 +31,72 @@ class Command(BaseCommand):
             help="use the built-in lexicon instead of the admin's (no database needed)",
         )
 
-    def handle(self, *args, file: Path, json: bool, language: str, **options):
-        try:
-            data = file.read_bytes()
-        except OSError as exc:
-            raise CommandError(f"Cannot read {file}: {exc.strerror}.") from None
-        try:
-            text = ingest.normalise(ingest.decode(data, name=str(file)))
-        except ingest.IngestError as exc:
-            raise CommandError(str(exc)) from None
+    def handle(self, *args, paths: list[Path], json: bool, language: str, **options):
+        texts = [(file, read_text(file)) for file in text_files(paths)]
+        terms = lexicon_for(language, default=options["default_lexicon"])
         nlp = suggest.load_parser(settings.NEWSDESK_SPACY_MODEL)
-        if options["default_lexicon"]:
-            terms = suggest.default_lexicon()
-        else:
-            terms = services.lexicon(language)
-            if not terms:
-                raise CommandError(
-                    f"The framing lexicon for “{language}” is empty: add terms in the admin "
-                    "or use --default-lexicon."
-                )
-        found = suggest.suggest(text, nlp=nlp, lexicon=terms)
-        for item in found:
-            if json:
-                self.stdout.write(_json_line(item))
-            else:
-                attributes = ", ".join(f"{k}={v}" for k, v in item.attributes.items())
-                self.stdout.write(
-                    f"{item.category:<8} {item.start:>6} {item.end:>6}  “{item.quote}”"
-                    + (f"  [{attributes}]" if attributes else "")
-                )
+        total = 0
+        for file, text in texts:
+            found = suggest.suggest(text, nlp=nlp, lexicon=terms)
+            total += len(found)
+            for item in found:
+                if json:
+                    self.stdout.write(_json_line(item, file))
+                else:
+                    attributes = ", ".join(f"{k}={v}" for k, v in item.attributes.items())
+                    self.stdout.write(
+                        f"{file}  {item.category:<8} {item.start:>6} {item.end:>6}  "
+                        f"“{item.quote}”" + (f"  [{attributes}]" if attributes else "")
+                    )
         if not json:
-            self.stderr.write(f"{len(found)} suggestions in {file}.")
+            self.stderr.write(f"{total} suggestions in {len(texts)} file(s).")
 
 
-def _json_line(item: suggest.Suggestion) -> str:
-    return json.dumps(
-        {
-            "category": item.category,
-            "start": item.start,
-            "end": item.end,
-            "quote": item.quote,
-            "attributes": item.attributes,
-            "reason": item.reason,
-        },
-        ensure_ascii=False,
-    )
+def text_files(paths: list[Path]) -> list[Path]:
+    files = []
+    for path in paths:
+        if path.is_dir():
+            files += sorted(
+                p for p in path.rglob("*") if p.suffix.lower() in (".txt", ".md") and p.is_file()
+            )
+        else:
+            files.append(path)
+    return files
+
+
+def read_text(file: Path) -> str:
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        raise CommandError(f"Cannot read {file}: {exc.strerror}.") from None
+    try:
+        return ingest.normalise(ingest.decode(data, name=str(file)))
+    except ingest.IngestError as exc:
+        raise CommandError(str(exc)) from None
+
+
+def lexicon_for(language: str, *, default: bool) -> list[suggest.LexiconEntry]:
+    if default:
+        return suggest.default_lexicon()
+    terms = services.lexicon(language)
+    if not terms:
+        raise CommandError(
+            f"The framing lexicon for “{language}” is empty: add terms in the admin "
+            "or use --default-lexicon."
+        )
+    return terms
+
+
+def _json_line(item: suggest.Suggestion, file: Path) -> str:
+    line = {
+        "file": str(file),
+        "category": item.category,
+        "start": item.start,
+        "end": item.end,
+        "quote": item.quote,
+        "attributes": item.attributes,
+        "reason": item.reason,
+    }
+    if item.link:
+        line["link"] = {"type": item.link[0], "start": item.link[1], "end": item.link[2]}
+    return json.dumps(line, ensure_ascii=False)
