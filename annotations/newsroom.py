@@ -13,8 +13,9 @@ from newsdesk import extensions
 
 
 def _tagged_by_field(user) -> dict[str, forms.Field]:
-    if not access.may_export_for_others(user):
-        # An annotator works with their own tags only: no choice of someone else.
+    if not access.is_reviewer(user):
+        # Who tagged what is staff's to filter by: for anyone else it would tell which
+        # articles another coder tagged, blind projects' included.
         return {}
     return {
         "annotator": forms.ModelChoiceField(

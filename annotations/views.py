@@ -43,8 +43,9 @@ def article_workbench(request: HttpRequest, article_pk: int) -> HttpResponse:
     article = get_object_or_404(
         access.articles_for(request.user).select_related("outlet"), pk=article_pk
     )
-    layer_owner = access.layer_owner(request.user, request.GET.get("layer"))
+    layer_owner = access.layer_owner(request.user, request.GET.get("layer"), article)
     read_only = layer_owner != request.user
+    sees_others = access.sees_others_tags(request.user, article)
     labels = codebooks.article_labels(article.pk)
     mention_rows = reader.mention_rows(article)
     tag_rows = rows.tag_rows(article, layer_owner, labels)
@@ -65,8 +66,8 @@ def article_workbench(request: HttpRequest, article_pk: int) -> HttpResponse:
         "legend": reader.legend(mention_rows),
         "layer_owner": layer_owner,
         "read_only": read_only,
-        "annotators": access.layer_choices(request.user, article),
-        "may_export_all": access.may_export_for_others(request.user),
+        "annotators": access.layer_choices(request.user, article, sees_others=sees_others),
+        "may_export_all": sees_others,
     }
     template = PAGE + "#reader" if request.htmx else PAGE
     return TemplateResponse(request, template, context)
@@ -76,7 +77,7 @@ def article_workbench(request: HttpRequest, article_pk: int) -> HttpResponse:
 def article_summary(request: HttpRequest, article_pk: int) -> HttpResponse:
     """Distinct sources, anonymous ones, claims per source, framing by voice: one layer."""
     article = get_object_or_404(access.articles_for(request.user).only("pk", "text"), pk=article_pk)
-    owner = access.layer_owner(request.user, request.GET.get("layer"))
+    owner = access.layer_owner(request.user, request.GET.get("layer"), article)
     tag_rows = rows.tag_rows(article, owner, codebooks.article_labels(article.pk))
     rows.attach_links(article, owner, tag_rows)
     rows.set_blocks(article, tag_rows)
