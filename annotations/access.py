@@ -5,12 +5,13 @@ that leaks its existence.
 """
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from annotations.models import (
     Annotation,
+    Assignment,
     Project,
     ProjectArticle,
     ProjectMember,
@@ -23,7 +24,11 @@ from newsdesk.models import Article
 __all__ = [
     "articles_for",
     "articles_in_projects",
+    "assignment_for",
+    "may_code",
     "may_manage",
+    "member_for_managing",
+    "project_for_managing",
     "may_review",
     "project_for",
     "projects_for",
@@ -109,6 +114,44 @@ def sees_others_tags(user, article) -> bool:
     if user.is_staff:
         return True
     return Article.objects.filter(pk=article.pk, pk__in=others_tags_visible(user)).exists()
+
+
+def may_code(user, article) -> bool:
+    """Whether the user may add tags to the article: staff, an upload of their own not in
+    any project, or through a project holding it: its reviewers and managers always, its
+    annotators if assigned the article or the project allows unassigned coding."""
+    if user.is_staff:
+        return True
+    links = ProjectArticle.objects.filter(article=article)
+    if not links.exists():
+        return article.uploaded_by_id == user.pk
+    member = ProjectMember.objects.filter(user=user, project__project_articles__article=article)
+    assigned = Assignment.objects.filter(article=article, user=user, project=OuterRef("project"))
+    return member.filter(
+        Q(role__in=REVIEWING_ROLES) | Q(project__allow_unassigned=True) | Exists(assigned)
+    ).exists()
+
+
+def member_for_managing(user, project, pk: int) -> ProjectMember:
+    """A member of a project the user manages, or a 404."""
+    if not may_manage(user, project):
+        raise Http404
+    return get_object_or_404(project.members.select_related("user", "project"), pk=pk)
+
+
+def project_for_managing(user, pk: int) -> Project:
+    """A project the user manages, or a 404 (a member who is no manager learns nothing
+    more than a stranger would about what managing it offers)."""
+    project = project_for(user, pk)
+    if not may_manage(user, project):
+        raise Http404
+    return project
+
+
+def assignment_for(user, pk: int) -> Assignment:
+    """One of the user's own assignments (to mark done or reopen), or a 404."""
+    mine = Assignment.objects.filter(user=user, article__in=articles_for(user))
+    return get_object_or_404(mine.select_related("project", "article"), pk=pk)
 
 
 def articles_in_projects(user, articles: QuerySet) -> QuerySet:

@@ -47,6 +47,7 @@ def register() -> None:
     extensions.add_urls("annotations.urls")
     extensions.add_article_filter(TAGGED_BY)
     extensions.set_article_open_url(_workbench_url)
+    extensions.add_template("site-nav", "annotations/_nav.html")
     extensions.add_template("article-list-actions", "annotations/_list_actions.html")
     extensions.add_template("article-list-tools", "annotations/_export_bar.html")
     extensions.add_template("article-head-actions", "annotations/_article_head_actions.html")

@@ -36,6 +36,7 @@ def only(status: int, *roles: str) -> dict[str, int]:
 
 
 NOBODY = only(200)  # alice's own writes: 404 for everyone else, staff included
+MANAGERS = only(200, "manager", "staff")
 
 # route: (method, object, data, statuses, statuses once the article is opened)
 EXPECTED = {
@@ -75,6 +76,37 @@ EXPECTED = {
     "annotations:suggestions-retry": ("POST", "article", {}, members(302), None),
     "annotations:suggestion-accept": ("POST", "suggestion", {}, members(201), None),
     "annotations:suggestion-dismiss": ("POST", "suggestion", {}, members(200), None),
+    "annotations:project-list": ("GET", None, {}, only(200, *ROLES), None),
+    "annotations:project-members": ("GET", "project", {}, members(200), None),
+    "annotations:project-member-role": (
+        "POST",
+        "project member",
+        {"role": "reviewer"},
+        MANAGERS,
+        None,
+    ),
+    "annotations:project-member-remove": ("POST", "project member", {}, MANAGERS, None),
+    "annotations:project-articles": ("GET", "project", {}, members(200), None),
+    "annotations:project-article-remove": ("POST", "project article", {}, MANAGERS, None),
+    "annotations:project-article-open": (
+        "POST",
+        "project article",
+        {},
+        only(200, "reviewer", "manager", "staff"),
+        None,
+    ),
+    "annotations:project-assignments": ("GET", "project", {}, MANAGERS, None),
+    "annotations:assignments-draw": (
+        "POST",
+        "project",
+        {"per_article": 1, "seed": 1},
+        MANAGERS,
+        None,
+    ),
+    "annotations:assignment-remove": ("POST", "project assignment", {}, MANAGERS, None),
+    "annotations:project-queue": ("GET", "project", {}, members(200), None),
+    "annotations:assignment-done": ("POST", "assignment", {}, NOBODY, None),
+    "annotations:assignment-reopen": ("POST", "assignment", {}, NOBODY, None),
 }
 # Not about projects: in tests/test_permissions.py only.
 ELSEWHERE = {"login", "logout", "admin"}
@@ -94,7 +126,7 @@ def people(objects, alice, bob, staff, django_user_model, team):
     project = team(charlie="reviewer", dave="manager")
     other = team(name="Elsewhere", erin=True)
     assert ProjectMember.objects.filter(project=other).count() == 1
-    Assignment.objects.create(project=project, article=objects["article"], user=alice)
+    assert Assignment.objects.filter(project=project, user=alice).exists()
     return {
         "annotator": bob,
         "reviewer": made["charlie"],
@@ -107,7 +139,7 @@ def people(objects, alice, bob, staff, django_user_model, team):
 def request(client, route, objects, alice, data):
     name = route.removesuffix("-layer")
     method, obj = EXPECTED[route][:2]
-    url = reverse(name, args=[objects[obj].pk] if obj else [])
+    url = reverse(name, args=[objects[o].pk for o in obj.split()] if obj else [])
     send = client.post if method == "POST" else client.get
     payload = {"layer": alice.pk} if data == "alice-layer" else form_data(data, objects)
     return send(url, payload, headers={"HX-Request": "true"})
