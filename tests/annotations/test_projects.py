@@ -297,3 +297,18 @@ def test_without_unassigned_coding_an_annotator_reads_but_cannot_tag_unassigned_
     assert not bob_client.get(url("workbench", article.pk)).context["read_only"]
     assert bob_client.post(url("annotation-create", article.pk), data).status_code == 201
     assert Annotation.objects.get().owner == bob
+
+
+def test_the_demo_puts_its_people_and_articles_in_one_project(capsys):
+    from django.core.management import call_command
+
+    from annotations import access
+    from annotations.models import Project
+
+    call_command("load_demo")
+    call_command("load_demo")  # again: nothing doubled
+    project = Project.objects.get(name="Demo")
+    assert roles(project) == {"alice": "annotator", "bob": "annotator", "editor": "manager"}
+    assert project.project_articles.count() == 3
+    alice = project.members.get(user__username="alice").user
+    assert access.articles_for(alice).count() == 3
