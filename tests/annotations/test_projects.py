@@ -312,3 +312,25 @@ def test_the_demo_puts_its_people_and_articles_in_one_project(capsys):
     assert project.project_articles.count() == 3
     alice = project.members.get(user__username="alice").user
     assert access.articles_for(alice).count() == 3
+
+
+def test_articles_added_to_a_project_are_coded_under_its_codebook(
+    project, charlie, charlie_client, article, tag, alice, claim_label
+):
+    from annotations.models import ArticleCodebook, Codebook
+
+    other = Codebook.objects.create(name="Elections")
+    project.codebook = other
+    project.save(update_fields=["codebook"])
+    fresh = ingestion.article_ingest(text="A fresh upload of charlie's.", user=charlie)
+    charlie_client.post(url("project-articles", project.pk), {"articles": [fresh.pk]})
+    assert ArticleCodebook.objects.get(article=fresh).codebook == other
+    tagged = ingestion.article_ingest(text="Tagged under the news codebook.", user=charlie)
+    tag(tagged, charlie, claim_label, "Tagged")
+    response = charlie_client.post(
+        url("project-articles", project.pk), {"articles": [tagged.pk]}, headers=HTMX
+    )
+    assert response.status_code == 422
+    assert "has tags made under another codebook than “Elections”" in response.content.decode()
+    assert not ProjectArticle.objects.filter(article=tagged).exists()
+    assert not ArticleCodebook.objects.filter(article=tagged).exists()
