@@ -1,6 +1,6 @@
 from django.urls import path
 
-from annotations import run_views, views
+from annotations import project_urls, run_views, views
 from annotations.interchange import views as interchange
 
 app_name = "annotations"
@@ -31,4 +31,5 @@ urlpatterns = [
         name="suggestion-accept-pair",
     ),
     path("suggestions/<int:pk>/dismiss/", views.suggestion_dismiss, name="suggestion-dismiss"),
+    *project_urls.urlpatterns,
 ]

@@ -10,3 +10,7 @@ from django.dispatch import Signal
 # paragraphs as (offset into the text, spaCy Doc from the whole pipeline) when
 # NEWSDESK_SHARE_PARSE is on, else None: a receiver that needs a parse makes its own then.
 entities_extracted = Signal()
+
+# Sent by ``manage.py load_demo`` once the demo accounts and articles exist, so that the
+# coding side can put them to work together. Arguments: ``users``, ``articles``.
+demo_loaded = Signal()

@@ -1,7 +1,8 @@
 """Who may use which URL, generated from the URLconf (issue 9, item 8).
 
 Every route is requested as four people: anonymous, alice (who owns every object in the
-URL), bob (another annotator) and staff. ``EXPECTED`` says what each must get; a route
+URL), bob (another annotator of the same project) and staff. tests/test_roles.py asks
+the same of each project role and of a non-member. ``EXPECTED`` says what each must get; a route
 added to the URLconf without a row here fails ``test_every_route_has_an_expectation``.
 The admin counts as one route, ``/admin/``. When someone is refused a write (404), none of
 alice's coding has changed.
@@ -14,7 +15,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from annotations.models import Annotation, Category, Label, Relation, Suggestion
+from annotations.models import Annotation, Assignment, Category, Label, Relation, Suggestion
 from newsdesk.models import Article, EntityMention, ImportBatch, ImportItem
 
 ROLES = ("anonymous", "alice", "bob", "staff")
@@ -32,7 +33,12 @@ def owner_only(status: int) -> dict[str, int]:
     return {"anonymous": 302, "alice": status, "bob": 404, "staff": 404}
 
 
-# route: (method, the object its URL names, form data or query, status per role)
+def staff_only(status: int) -> dict[str, int]:
+    """A manager's action: the annotators get a 404, staff (who manage every project) not."""
+    return {"anonymous": 302, "alice": 404, "bob": 404, "staff": status}
+
+
+# route: (method, the objects its URL names (space-separated), form data or query, status per role)
 EXPECTED = {
     "newsdesk:article-list": ("GET", None, {}, everyone(200)),
     "newsdesk:article-upload": ("GET", None, {}, everyone(200)),
@@ -73,6 +79,30 @@ EXPECTED = {
     "annotations:suggestion-accept": ("POST", "suggestion", {}, everyone(201)),
     "annotations:suggestion-dismiss": ("POST", "suggestion", {}, everyone(200)),
     "annotations:suggestion-accept-pair": ("POST", "claim_suggestion", {}, everyone(201)),
+    # Projects (issue 12): alice and bob annotate, staff manage every project.
+    "annotations:project-list": ("GET", None, {}, everyone(200)),
+    "annotations:project-members": ("GET", "project", {}, everyone(200)),
+    "annotations:project-member-role": (
+        "POST",
+        "project member",
+        {"role": "reviewer"},
+        staff_only(200),
+    ),
+    "annotations:project-member-remove": ("POST", "project member", {}, staff_only(200)),
+    "annotations:project-articles": ("GET", "project", {}, everyone(200)),
+    "annotations:project-article-remove": ("POST", "project article", {}, staff_only(200)),
+    "annotations:project-article-open": ("POST", "project article", {}, staff_only(200)),
+    "annotations:project-assignments": ("GET", "project", {}, staff_only(200)),
+    "annotations:assignments-draw": (
+        "POST",
+        "project",
+        {"per_article": 1, "seed": 1},
+        staff_only(200),
+    ),
+    "annotations:assignment-remove": ("POST", "project assignment", {}, staff_only(200)),
+    "annotations:project-queue": ("GET", "project", {}, everyone(200)),
+    "annotations:assignment-done": ("POST", "assignment", {}, owner_only(200)),
+    "annotations:assignment-reopen": ("POST", "assignment", {}, owner_only(200)),
     "login": ("GET", None, {}, {"anonymous": 200, "alice": 200, "bob": 200, "staff": 200}),
     "logout": ("POST", None, {}, {"anonymous": 302, "alice": 302, "bob": 302, "staff": 302}),
     "admin": ("GET", None, {}, {"anonymous": 302, "alice": 302, "bob": 302, "staff": 200}),
@@ -106,7 +136,7 @@ def fast_passwords(settings):
 
 
 @pytest.fixture
-def objects(alice):
+def objects(alice, bob, team):
     article = Article.objects.create(
         title="Cairo talks",
         text=TEXT,
@@ -115,6 +145,7 @@ def objects(alice):
         uploaded_by=alice,
     )
     EntityMention.objects.create(article=article, start=0, end=5, label="GPE", text="Cairo")
+    project = team(article, alice=True, bob=True)
     claim = Label.objects.filter(category=Category.CLAIM).order_by("pk").first()
     source = Label.objects.filter(category=Category.SOURCE).order_by("pk").first()
 
@@ -163,6 +194,9 @@ def objects(alice):
     batch = ImportBatch.objects.create(user=alice, name="two files", finished_at=timezone.now())
     ImportItem.objects.create(batch=batch, position=0, name="a.txt", status="failed", message="x")
     return {
+        "project": project,
+        "member": project.members.get(user=bob),
+        "assignment": Assignment.objects.create(project=project, article=article, user=alice),
         "article": article,
         "tag": claim_tag,
         "deleted_tag": deleted,
@@ -201,7 +235,7 @@ def test_it_answers_each_role_as_expected(client, objects, alice, bob, staff, ro
     url = (
         reverse("admin:index")
         if route == "admin"
-        else reverse(route, args=[objects[obj].pk] if obj else [])
+        else reverse(route, args=[objects[name].pk for name in obj.split()] if obj else [])
     )
     if role != "anonymous":
         client.force_login({"alice": alice, "bob": bob, "staff": staff}[role])

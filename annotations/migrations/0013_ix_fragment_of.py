@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('annotations', '0011_label_colour_and_note_limits'),
+        ('annotations', '0012_projects'),
     ]
 
     operations = [

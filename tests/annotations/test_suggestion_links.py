@@ -112,8 +112,9 @@ def test_it_accepts_nothing_of_the_pair_when_the_claim_is_refused(alice_client, 
 
 
 def test_each_user_accepts_the_pair_into_their_own_tags(
-    alice_client, bob_client, alice, bob, harbour
+    alice_client, bob_client, alice, bob, harbour, team
 ):
+    team(harbour, alice=True, bob=True)
     claim = suggested(harbour, "the pier would close on Monday", "claim")
     pair_url = reverse("annotations:suggestion-accept-pair", args=[claim.pk])
     assert alice_client.post(pair_url).status_code == 201

@@ -250,7 +250,7 @@ def test_jsonl_round_trip_keeps_doccanos_entities_and_relations(tmp_path, alice,
 
 
 def test_doccanos_entities_shape_comes_back_in_from_our_export_with_its_relation(
-    tmp_path, alice, bob, codebook
+    tmp_path, alice, bob, codebook, team
 ):
     crlf = TEXT.replace("\n", "\r\n")
     spans = spans_of(crlf, ("Source", "Café owners"), ("Claim", "prices had doubled"))
@@ -272,7 +272,9 @@ def test_doccanos_entities_shape_comes_back_in_from_our_export_with_its_relation
     claim = next(t for t in again["tags"] if t["label"] == "Claim")
     source = next(t for t in again["tags"] if t["label"] == "Source")
     assert claim["relations"] == [{"type": "attributed_to", "to": source["id"]}]
-    # doccano's first shape, as doccano itself would export our spans: text and label only.
+    # doccano's first shape, as doccano itself would export our spans: text and label only,
+    # coded by bob, who shares a project with alice.
+    team(*Article.objects.all(), alice=True, bob=True)
     doccano = {"text": again["text"], "label": again["label"]}
     run_import([Upload("doccano.jsonl", json.dumps(doccano).encode())], bob, codebook)
     bobs = Annotation.objects.filter(owner=bob).order_by("start")
