@@ -216,9 +216,12 @@ def _mean(values: list[float | None]) -> float | None:
 
 
 def compute(
-    articles: Iterable[ArticleCoding], *, labels: Sequence[str] | None = None
+    articles: Iterable[ArticleCoding],
+    *,
+    labels: Sequence[str] | None = None,
+    only_alpha: bool = False,
 ) -> list[Figure]:
-    """Every figure for a set of articles, per label and overall."""
+    """Every figure for a set of articles, per label and overall (or alpha only)."""
     articles = [a for a in articles]
     parsed = [{c: [_tag(t) for t in tags] for c, tags in a.layers.items()} for a in articles]
     if labels is None:
@@ -260,6 +263,8 @@ def compute(
         token_figures(label, label_counts[label], len(article_coders[label]))
         all_tables.extend(label_counts[label])
     token_figures(ALL, all_tables, len(set().union(*article_coders.values())) if labels else 0)
+    if only_alpha:
+        return figures
 
     # Cohen's kappa per pair: the tokens both coded, per label and pooled over labels.
     for a, b in pairs:
@@ -355,8 +360,8 @@ def per_article(articles: Iterable[ArticleCoding], *, labels=None) -> dict[objec
     for article in articles:
         figure = next(
             f
-            for f in compute([article], labels=labels)
-            if f.label == ALL and f.measure == "alpha" and f.pair is None
+            for f in compute([article], labels=labels, only_alpha=True)
+            if f.label == ALL
         )
         result[article.key] = figure.value
     return result

@@ -1,0 +1,176 @@
+"""A project's dashboard: progress, agreement per label (SVG chart, table, CSV),
+disagreements to review first, and distinct and anonymous sources per article.
+
+A fixed number of queries whatever the size of the project (asserted in the tests).
+"""
+
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+
+from annotations import agreement, consensus, review, summary
+from annotations.models import Annotation, Assignment, Category, Relation
+
+CHART_WIDTH, BAR_HEIGHT, LABEL_WIDTH = 560, 26, 150
+
+
+@dataclass
+class ArticleRow:
+    pk: int
+    title: str
+    assigned: list[str] = field(default_factory=list)
+    done: list[str] = field(default_factory=list)
+    alpha: float | None = None
+    units: int = 0
+    coders: int = 0
+    sources: list[tuple[str, int, int]] = field(default_factory=list)  # layer, distinct, anon
+
+
+def _progress(project):
+    people: dict[str, list[int]] = {}
+    per_article: dict[int, tuple[list[str], list[str]]] = {}
+    rows = Assignment.objects.filter(project=project).values_list(
+        "article_id", "user__username", "done_at"
+    )
+    for article_id, username, done_at in rows.order_by("user__username", "article_id"):
+        counts = people.setdefault(username, [0, 0])
+        counts[0] += 1
+        assigned, done = per_article.setdefault(article_id, ([], []))
+        assigned.append(username)
+        if done_at is not None:
+            counts[1] += 1
+            done.append(username)
+    return [(name, n, d) for name, (n, d) in people.items()], per_article
+
+
+def _sources(project, article_ids, consensus_user_id) -> dict[int, list[tuple[str, int, int]]]:
+    """Per article and layer (each coder's and the consensus): distinct sources and how
+    many of them are anonymous, sources joined by "same source as" links."""
+    tags = list(
+        Annotation.objects.live()
+        .filter(article_id__in=article_ids, label__category=Category.SOURCE)
+        .filter(owner__project_memberships__project=project)
+        .values_list("pk", "article_id", "owner__username", "start", "attributes")
+        .union(
+            Annotation.objects.live()
+            .filter(
+                article_id__in=article_ids,
+                label__category=Category.SOURCE,
+                owner_id=consensus_user_id or 0,
+            )
+            .values_list("pk", "article_id", "owner__username", "start", "attributes")
+        )
+    )
+    rows = {
+        pk: SimpleNamespace(
+            pk=pk,
+            category=Category.SOURCE,
+            start=start,
+            attributes=attributes or {},
+            links_out=[],
+            article=article,
+            layer=owner,
+        )
+        for pk, article, owner, start, attributes in tags
+    }
+    same = Relation.objects.filter(
+        type=Relation.Type.SAME_AS, from_annotation_id__in=list(rows)
+    ).values_list("pk", "from_annotation_id", "to_annotation_id")
+    for pk, source, target in same:
+        if target in rows:
+            rows[source].links_out.append(
+                (SimpleNamespace(pk=pk, type=Relation.Type.SAME_AS), rows[target])
+            )
+    layers: dict[tuple[int, str], list] = {}
+    for row in rows.values():
+        layers.setdefault((row.article, row.layer), []).append(row)
+    result: dict[int, list[tuple[str, int, int]]] = {}
+    for (article, layer), layer_rows in sorted(layers.items()):
+        groups = summary.source_groups(layer_rows)
+        result.setdefault(article, []).append(
+            (layer, len(groups), sum(group.anonymous for group in groups))
+        )
+    return result
+
+
+def chart(figures: list[agreement.Figure]) -> dict:
+    """Bars of alpha per label on a −1 … 1 axis (0 in the middle), as SVG coordinates."""
+    half = (CHART_WIDTH - LABEL_WIDTH - 60) / 2
+    zero = LABEL_WIDTH + half
+    bars = []
+    for n, f in enumerate(figures):
+        value = f.value
+        width = 0 if value is None else abs(value) * half
+        x = zero if value is None or value >= 0 else zero - width
+        bars.append(
+            {
+                "figure": f,
+                "y": 10 + n * BAR_HEIGHT,
+                "x": round(x, 1),
+                "width": round(width, 1),
+                "text_x": round(zero + (half if value is None else max(value, 0) * half) + 6, 1),
+                "negative": value is not None and value < 0,
+            }
+        )
+    height = 30 + len(figures) * BAR_HEIGHT
+    return {
+        "bars": bars,
+        "width": CHART_WIDTH,
+        "height": height,
+        "zero": zero,
+        "left": LABEL_WIDTH,
+        "right": LABEL_WIDTH + 2 * half,
+        "axis_y": height - 14,
+        "label_x": LABEL_WIDTH - 8,
+    }
+
+
+def context(project) -> dict:
+    data = review.load(project)
+    figures = agreement.compute(data.codings, labels=data.labels)
+    alphas = [f for f in figures if f.measure == "alpha"]
+    per_label = [
+        {
+            "label": a.label,
+            "alpha": a,
+            "f1": next(
+                f
+                for f in figures
+                if f.measure == "f1_overlap" and f.label == a.label and f.pair is None
+            )
+            if a.label != agreement.ALL
+            else None,
+        }
+        for a in alphas
+    ]
+    people, assigned = _progress(project)
+    layer = consensus.layer_of(project)
+    sources = _sources(project, list(data.titles), layer.user_id if layer else None)
+    articles = []
+    for coding in data.codings:
+        one = agreement.compute([coding], labels=data.labels, only_alpha=True)
+        overall = next(f for f in one if f.label == agreement.ALL)
+        who, done = assigned.get(coding.key, ([], []))
+        articles.append(
+            ArticleRow(
+                pk=coding.key,
+                title=data.titles[coding.key],
+                assigned=who,
+                done=done,
+                alpha=overall.value,
+                units=overall.units,
+                coders=len(coding.layers),
+                sources=sources.get(coding.key, []),
+            )
+        )
+    review_first = sorted(
+        (a for a in articles if a.coders >= 2 and a.alpha is not None), key=lambda a: a.alpha
+    )[:10]
+    return {
+        "project": project,
+        "people": people,
+        "articles": articles,
+        "per_label": per_label,
+        "chart": chart(alphas),
+        "review_first": review_first,
+        "consensus_user": layer.user.get_username() if layer else "",
+    }
