@@ -9,11 +9,25 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from annotations.models import Annotation, Relation, Suggestion
+from annotations.models import (
+    Annotation,
+    Project,
+    ProjectArticle,
+    ProjectMember,
+    Relation,
+    Suggestion,
+)
 from newsdesk.access import articles_for, is_reviewer
 
 __all__ = [
     "articles_for",
+    "articles_in_projects",
+    "may_manage",
+    "may_review",
+    "project_for",
+    "projects_for",
+    "role_in",
+    "sees_others_tags",
     "deleted_tag_for_change",
     "is_reviewer",
     "layer_choices",
@@ -26,6 +40,79 @@ __all__ = [
     "tag_for_change",
     "tag_for_reading",
 ]
+
+
+REVIEWING_ROLES = (ProjectMember.Role.REVIEWER, ProjectMember.Role.MANAGER)
+
+
+def projects_for(user) -> QuerySet[Project]:
+    """The projects a user belongs to; staff see every project."""
+    if user.is_staff:
+        return Project.objects.all()
+    return Project.objects.filter(members__user=user)
+
+
+def project_for(user, pk: int) -> Project:
+    """One of the user's projects, or a 404 that does not say whether it exists."""
+    return get_object_or_404(projects_for(user).select_related("codebook"), pk=pk)
+
+
+def role_in(user, project) -> str | None:
+    """The user's role in a project ("annotator", "reviewer", "manager"), or None for a
+    non-member. Staff who are not members manage every project."""
+    role = (
+        ProjectMember.objects.filter(project=project, user=user)
+        .values_list("role", flat=True)
+        .first()
+    )
+    if role is None and user.is_staff:
+        return ProjectMember.Role.MANAGER
+    return role
+
+
+def may_manage(user, project) -> bool:
+    """Members, articles and assignments of a project change through its managers."""
+    return role_in(user, project) == ProjectMember.Role.MANAGER
+
+
+def may_review(user, article) -> bool:
+    """A reviewer (or manager) of a project holding the article reviews it; staff review all."""
+    if user.is_staff:
+        return True
+    return ProjectMember.objects.filter(
+        user=user, role__in=REVIEWING_ROLES, project__project_articles__article=article
+    ).exists()
+
+
+def sees_others_tags(user, article) -> bool:
+    """Whether the user may read other coders' tags of this article (layers, counts,
+    exports). Staff always. In a blind project (the default) annotators never do, and a
+    reviewer does once a reviewer has opened the article for adjudication; in an open
+    project every member does."""
+    if user.is_staff:
+        return True
+    links = ProjectArticle.objects.filter(article=article, project__members__user=user)
+    open_projects = links.filter(project__blind=False)
+    # The role filter must name the same membership as the user's: a second join would
+    # let someone else's reviewer role count for an annotator.
+    opened = ProjectArticle.objects.filter(
+        article=article,
+        adjudication_opened_at__isnull=False,
+        project__members__in=ProjectMember.objects.filter(user=user, role__in=REVIEWING_ROLES),
+    )
+    return open_projects.exists() or opened.exists()
+
+
+def articles_in_projects(user, articles: QuerySet) -> QuerySet:
+    """The article scope registered with newsdesk: staff open everything; anybody else
+    the articles of their projects, and their own uploads not yet in any project."""
+    if user.is_staff:
+        return articles
+    if not user.is_authenticated:
+        return articles.none()
+    mine = ProjectArticle.objects.filter(project__members__user=user).values("article_id")
+    placed = ProjectArticle.objects.values("article_id")
+    return articles.filter(Q(pk__in=mine) | (Q(uploaded_by=user) & ~Q(pk__in=placed)))
 
 
 def tag_for_change(user, pk: int) -> Annotation:

@@ -254,3 +254,82 @@ class ArticleCodebook(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article} — {self.codebook}"
+
+
+class Project(models.Model):
+    """A team's coding of a set of articles under one codebook (issue 12)."""
+
+    name = models.CharField(max_length=200, unique=True)
+    codebook = models.ForeignKey(Codebook, on_delete=models.PROTECT, related_name="projects")
+    # Blind: an annotator sees only their own tags until a reviewer opens the article.
+    blind = models.BooleanField(default=True)
+    # Whether members may code articles of the project not assigned to them.
+    allow_unassigned = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProjectMember(models.Model):
+    class Role(models.TextChoices):
+        ANNOTATOR = "annotator", "Annotator"
+        REVIEWER = "reviewer", "Reviewer"
+        MANAGER = "manager", "Manager"
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="project_memberships"
+    )
+    role = models.CharField(max_length=16, choices=Role, default=Role.ANNOTATOR)
+
+    class Meta:
+        ordering = ["project", "user__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "user"], name="project_member_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()}) in {self.project}"
+
+
+class ProjectArticle(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="project_articles")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="project_links")
+    # Set by a reviewer: from then on reviewers see every coder's layer of the article
+    # even in a blind project (annotators still see only their own in the workbench).
+    adjudication_opened_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["project", "article"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "article"], name="project_article_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article} in {self.project}"
+
+
+class Assignment(models.Model):
+    """One article of a project given to one annotator to code."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="assignments")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="assignments")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments"
+    )
+    done_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["project", "user", "created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "article", "user"], name="assignment_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article} to {self.user} ({self.project})"

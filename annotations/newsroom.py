@@ -42,6 +42,7 @@ TAGGED_BY = extensions.ArticleFilter(fields=_tagged_by_field, apply=_tagged_by)
 
 
 def register() -> None:
+    extensions.add_article_scope(access.articles_in_projects)
     extensions.add_urls("annotations.urls")
     extensions.add_article_filter(TAGGED_BY)
     extensions.set_article_open_url(_workbench_url)

@@ -292,8 +292,9 @@ def entity_names(request: HttpRequest, article_pk: int) -> HttpResponse:
 
     Asked for when the field is first focused, so opening a tag costs nothing for it.
     """
+    article = get_object_or_404(access.articles_for(request.user).only("pk"), pk=article_pk)
     names = (
-        EntityMention.objects.filter(article_id=article_pk, entity__isnull=False)
+        EntityMention.objects.filter(article=article, entity__isnull=False)
         .values("entity__name")
         .annotate(n=Count("pk"))
         .order_by("-n", "entity__name")

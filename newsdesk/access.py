@@ -1,9 +1,11 @@
 """Who may see what on the newsroom side. Every newsdesk view asks here; annotations.access
-builds on it for tags, links and layers (and team roles will extend both)."""
+builds on it for tags, links and layers and narrows articles_for to a user's projects
+through newsdesk.extensions."""
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
+from newsdesk import extensions
 from newsdesk.models import Article, ImportBatch
 
 
@@ -13,8 +15,9 @@ def is_reviewer(user) -> bool:
 
 
 def articles_for(user) -> QuerySet[Article]:
-    """The articles a user may open: all of them, for now (projects will narrow this)."""
-    return Article.objects.all()
+    """The articles a user may open: all of them, narrowed by what other apps registered
+    (annotations: the user's projects)."""
+    return extensions.scope_articles(user, Article.objects.all())
 
 
 def import_batches_for(user) -> QuerySet[ImportBatch]:

@@ -1,8 +1,9 @@
 """Where other apps add to the newsroom's pages without newsdesk knowing them.
 
-An app registers in its AppConfig.ready() (annotations does): filters for the article
-list, templates included at named places of newsdesk's pages, and the page an article
-opens on from the list. newsdesk only reads what was registered here.
+An app registers in its AppConfig.ready() (annotations does): who may open which
+articles (projects narrow them), filters for the article list, templates included at
+named places of newsdesk's pages, and the page an article opens on from the list.
+newsdesk only reads what was registered here.
 """
 
 from collections import defaultdict
@@ -36,6 +37,22 @@ _places: dict[str, list[str]] = defaultdict(list)
 
 # The page a title in the article list opens; the reader when nothing is registered.
 _article_open_url: list[Callable[[Any], str]] = []
+
+
+# Narrowings of the articles a user may open (newsdesk.access.articles_for applies them in
+# order): each takes (user, articles) and returns the articles that user may open.
+_article_scopes: list[Callable[[Any, QuerySet], QuerySet]] = []
+
+
+def add_article_scope(scope: Callable[[Any, QuerySet], QuerySet]) -> None:
+    if scope not in _article_scopes:
+        _article_scopes.append(scope)
+
+
+def scope_articles(user, articles: QuerySet) -> QuerySet:
+    for scope in _article_scopes:
+        articles = scope(user, articles)
+    return articles
 
 
 # URLconf modules other apps serve under the site root, included by newsdesk/urls.py.

@@ -40,3 +40,39 @@ def staff(django_user_model):
 def alice_client(client, alice):
     client.force_login(alice)
     return client
+
+
+@pytest.fixture
+def team(db):
+    """Puts articles and users into a project: ``team(article, alice=..., bob=...)`` with
+    roles "annotator" (the default for True), "reviewer" or "manager"; returns the project.
+    Further calls with the same name add to the same project."""
+    from annotations.models import Codebook, Project, ProjectArticle, ProjectMember
+
+    def make(*articles, name="Cairo team", blind=True, allow_unassigned=True, **members):
+        project, _ = Project.objects.get_or_create(
+            name=name,
+            defaults={
+                "codebook": Codebook.objects.get(is_default=True),
+                "blind": blind,
+                "allow_unassigned": allow_unassigned,
+            },
+        )
+        for article in articles:
+            ProjectArticle.objects.get_or_create(project=project, article=article)
+        for username, role in members.items():
+            user = _user(username)
+            ProjectMember.objects.update_or_create(
+                project=project,
+                user=user,
+                defaults={"role": "annotator" if role is True else role},
+            )
+        return project
+
+    return make
+
+
+def _user(username):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(username=username)

@@ -1,7 +1,8 @@
 """Who may use which URL, generated from the URLconf (issue 9, item 8).
 
 Every route is requested as four people: anonymous, alice (who owns every object in the
-URL), bob (another annotator) and staff. ``EXPECTED`` says what each must get; a route
+URL), bob (another annotator of the same project) and staff. tests/test_roles.py asks
+the same of each project role and of a non-member. ``EXPECTED`` says what each must get; a route
 added to the URLconf without a row here fails ``test_every_route_has_an_expectation``.
 The admin counts as one route, ``/admin/``. When someone is refused a write (404), none of
 alice's coding has changed.
@@ -105,7 +106,7 @@ def fast_passwords(settings):
 
 
 @pytest.fixture
-def objects(alice):
+def objects(alice, bob, team):
     article = Article.objects.create(
         title="Cairo talks",
         text=TEXT,
@@ -114,6 +115,7 @@ def objects(alice):
         uploaded_by=alice,
     )
     EntityMention.objects.create(article=article, start=0, end=5, label="GPE", text="Cairo")
+    team(article, alice=True, bob=True)
     claim = Label.objects.filter(category=Category.CLAIM).order_by("pk").first()
     source = Label.objects.filter(category=Category.SOURCE).order_by("pk").first()
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods
 
+from annotations import access
 from annotations.forms import TagImportForm
 from annotations.interchange import export_feed, import_service, records, uploads
 from newsdesk.filters import ArticleFilterForm
@@ -62,7 +63,7 @@ def _slug(value: str) -> str:
 
 @require_GET
 def article_export(request: HttpRequest, article_pk: int) -> HttpResponse:
-    article = get_object_or_404(Article, pk=article_pk)
+    article = get_object_or_404(access.articles_for(request.user), pk=article_pk)
     try:
         fmt = export_feed.check_format(request.GET.get("format"))
         scope = export_feed.scope_for(request.user, request.GET.get("annotator"))
@@ -96,7 +97,7 @@ def selection_export(request: HttpRequest) -> HttpResponse:
             for name, errors in form.errors.items()
         )
         return _refused(f"The filters are not valid. {problems}", 400)
-    articles = form.filter(Article.objects.all())
+    articles = form.filter(access.articles_for(request.user))
     if ids is not None:
         articles = articles.filter(pk__in=ids)
     chosen = export_feed.selection(scope, articles)

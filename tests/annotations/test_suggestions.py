@@ -107,8 +107,9 @@ def test_values_the_label_no_longer_accepts_are_dropped_not_fatal(
 
 
 def test_dismissing_hides_it_for_that_user_only_and_outlives_a_rerun(
-    alice_client, bob_client, alice, article, anonymous_source
+    alice_client, bob_client, alice, article, anonymous_source, team
 ):
+    team(article, alice=True, bob=True)
     response = alice_client.post(url("suggestion-dismiss", anonymous_source.pk), headers=HTMX)
     assert response.status_code == 200
     assert f'<li id="sug-row-{anonymous_source.pk}" hx-swap-oob="delete">' in (

@@ -59,7 +59,8 @@ def test_bobs_tags_are_not_in_alices_page_at_all(alice_client, article, bobs_tag
     assert 'id="count-cat-framing">0<' in content
 
 
-def test_alices_tags_are_not_in_bobs_page(bob_client, article, source_tag, bobs_tag):
+def test_alices_tags_are_not_in_bobs_page(bob_client, article, source_tag, bobs_tag, team):
+    team(article, alice=True, bob=True)
     content = bob_client.get(url("workbench", article.pk)).content.decode()
     assert tag_ids_in_text(content) == {bobs_tag.pk}
     assert row_ids(content) == {bobs_tag.pk}

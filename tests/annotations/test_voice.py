@@ -127,8 +127,9 @@ def test_the_summary_counts_distinct_and_anonymous_sources_and_claims_per_source
 
 @pytest.mark.django_db
 def test_the_summary_is_one_annotators_and_staff_only_see_others(
-    alice_client, bob_client, staff_client, article, alice, coded
+    alice_client, bob_client, staff_client, article, alice, coded, team
 ):
+    team(article, alice=True, bob=True)
     url = reverse("annotations:article-summary", args=[article.pk])
     assert "<strong>0</strong> distinct sources" in bob_client.get(url).content.decode()
     assert bob_client.get(url + f"?layer={alice.pk}").status_code == 404

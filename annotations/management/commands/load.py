@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from annotations import codebooks
 from annotations.benchmarks import load
 from annotations.benchmarks.corpus import synthetic_text
-from annotations.models import Annotation
+from annotations.models import Annotation, Codebook, Project, ProjectArticle, ProjectMember
 from newsdesk.models import Article
 
 
@@ -54,6 +54,7 @@ class Command(BaseCommand):
         run_id = secrets.token_hex(3)
         annotators = self.make_annotators(options["users"], run_id)
         articles = self.make_articles(options["articles"], options["article_chars"], run_id)
+        self.make_project(annotators, articles, run_id)
         labels = [label.pk for label in codebooks.article_labels(articles[0].pk)]
         self.stderr.write(
             f"{len(annotators)} annotators × {options['seconds']:g} s on {options['url']} "
@@ -110,6 +111,17 @@ class Command(BaseCommand):
             )
             articles.append(load.Article(article.pk, article.text))
         return articles
+
+    def make_project(self, annotators, articles, run_id: str) -> None:
+        """The run's annotators code the run's articles as one project's members."""
+        project = Project.objects.create(
+            name=f"Load run {run_id}", codebook=Codebook.objects.get(is_default=True)
+        )
+        users = get_user_model().objects.filter(username__in=[a.username for a in annotators])
+        ProjectMember.objects.bulk_create(ProjectMember(project=project, user=u) for u in users)
+        ProjectArticle.objects.bulk_create(
+            ProjectArticle(project=project, article_id=a.pk) for a in articles
+        )
 
     def stored(self, annotators: list[load.Annotator]) -> dict[str, list[dict]]:
         rows = Annotation.objects.filter(

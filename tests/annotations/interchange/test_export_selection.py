@@ -10,8 +10,9 @@ from tests.annotations.interchange.files import body, csv_rows, jsonl
 
 
 @pytest.fixture
-def corpus(alice, bob, tag, claim_label, framing_label):
-    """Four articles: two from EFE (Feb and Mar 2024), one from Reuters, one failed."""
+def corpus(alice, bob, tag, claim_label, framing_label, team):
+    """Four articles: two from EFE (Feb and Mar 2024), one from Reuters, one failed; alice
+    and bob code them in one project."""
 
     def add(text, title, outlet, published, status=Article.Status.READY):
         article = ingestion.article_ingest(
@@ -32,6 +33,7 @@ def corpus(alice, bob, tag, claim_label, framing_label):
     for key in ("cairo", "doha", "port"):
         tag(made[key], alice, claim_label, made[key].text.split()[1])
     tag(made["doha"], bob, framing_label, "stalled")
+    team(*made.values(), alice=True, bob=True)
     return made
 
 
