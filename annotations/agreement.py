@@ -359,9 +359,7 @@ def per_article(articles: Iterable[ArticleCoding], *, labels=None) -> dict[objec
     result = {}
     for article in articles:
         figure = next(
-            f
-            for f in compute([article], labels=labels, only_alpha=True)
-            if f.label == ALL
+            f for f in compute([article], labels=labels, only_alpha=True) if f.label == ALL
         )
         result[article.key] = figure.value
     return result

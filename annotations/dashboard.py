@@ -7,8 +7,10 @@ A fixed number of queries whatever the size of the project (asserted in the test
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
+from django.db.models import Q
+
 from annotations import agreement, consensus, review, summary
-from annotations.models import Annotation, Assignment, Category, Relation
+from annotations.models import Annotation, Assignment, Category, ProjectMember, Relation
 
 CHART_WIDTH, BAR_HEIGHT, LABEL_WIDTH = 560, 26, 150
 
@@ -45,20 +47,13 @@ def _progress(project):
 def _sources(project, article_ids, consensus_user_id) -> dict[int, list[tuple[str, int, int]]]:
     """Per article and layer (each coder's and the consensus): distinct sources and how
     many of them are anonymous, sources joined by "same source as" links."""
+    members = ProjectMember.objects.filter(project=project).values("user_id")
+    layers = Q(owner_id__in=members) | Q(owner_id=consensus_user_id or 0)
     tags = list(
         Annotation.objects.live()
-        .filter(article_id__in=article_ids, label__category=Category.SOURCE)
-        .filter(owner__project_memberships__project=project)
+        .filter(layers, article_id__in=article_ids, label__category=Category.SOURCE)
+        .order_by("article_id", "start", "pk")
         .values_list("pk", "article_id", "owner__username", "start", "attributes")
-        .union(
-            Annotation.objects.live()
-            .filter(
-                article_id__in=article_ids,
-                label__category=Category.SOURCE,
-                owner_id=consensus_user_id or 0,
-            )
-            .values_list("pk", "article_id", "owner__username", "start", "attributes")
-        )
     )
     rows = {
         pk: SimpleNamespace(

@@ -324,4 +324,3 @@ def project_agreement_csv(request: HttpRequest, project_pk: int) -> HttpResponse
             )
         },
     )
-

@@ -15,6 +15,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from annotations import consensus
 from annotations.models import Annotation, Category, Label, Relation, Suggestion
 from newsdesk.models import Article, EntityMention, ImportBatch, ImportItem
 
@@ -31,6 +32,11 @@ def everyone(status: int) -> dict[str, int]:
 def owner_only(status: int) -> dict[str, int]:
     """Alice's own object: another annotator, and staff, get a 404 that leaks nothing."""
     return {"anonymous": 302, "alice": status, "bob": 404, "staff": 404}
+
+
+def reviewers_only(status: int) -> dict[str, int]:
+    """A project's review pages: its annotators get a 404 like outsiders."""
+    return {"anonymous": 302, "alice": 404, "bob": 404, "staff": status}
 
 
 # route: (method, the object its URL names, form data or query, status per role)
@@ -73,6 +79,32 @@ EXPECTED = {
     "annotations:suggestions-retry": ("POST", "article", {}, everyone(302)),
     "annotations:suggestion-accept": ("POST", "suggestion", {}, everyone(201)),
     "annotations:suggestion-dismiss": ("POST", "suggestion", {}, everyone(200)),
+    # The review side (issue 12): the project's reviewers and managers only; alice and bob
+    # are its annotators, staff manage every project.
+    "annotations:project-dashboard": ("GET", "project", {}, reviewers_only(200)),
+    "annotations:project-agreement-csv": ("GET", "project", {}, reviewers_only(200)),
+    "annotations:article-compare": ("GET", ("project", "article"), {}, reviewers_only(200)),
+    "annotations:consensus-accept": ("POST", ("project", "article"), "accept", reviewers_only(200)),
+    # One coder only: nothing to agree on, said with a 422.
+    "annotations:consensus-accept-agreed": (
+        "POST",
+        ("project", "article"),
+        {},
+        reviewers_only(422),
+    ),
+    "annotations:consensus-add": ("POST", ("project", "article"), "consensus", reviewers_only(200)),
+    "annotations:consensus-edit": (
+        "POST",
+        ("project", "consensus_tag"),
+        "consensus",
+        reviewers_only(200),
+    ),
+    "annotations:consensus-remove": (
+        "POST",
+        ("project", "consensus_tag"),
+        {},
+        reviewers_only(200),
+    ),
     "login": ("GET", None, {}, {"anonymous": 200, "alice": 200, "bob": 200, "staff": 200}),
     "logout": ("POST", None, {}, {"anonymous": 302, "alice": 302, "bob": 302, "staff": 302}),
     "admin": ("GET", None, {}, {"anonymous": 302, "alice": 302, "bob": 302, "staff": 200}),
@@ -115,7 +147,7 @@ def objects(alice, bob, team):
         uploaded_by=alice,
     )
     EntityMention.objects.create(article=article, start=0, end=5, label="GPE", text="Cairo")
-    team(article, alice=True, bob=True)
+    project = team(article, alice=True, bob=True)
     claim = Label.objects.filter(category=Category.CLAIM).order_by("pk").first()
     source = Label.objects.filter(category=Category.SOURCE).order_by("pk").first()
 
@@ -147,7 +179,12 @@ def objects(alice, bob, team):
     )
     batch = ImportBatch.objects.create(user=alice, name="two files", finished_at=timezone.now())
     ImportItem.objects.create(batch=batch, position=0, name="a.txt", status="failed", message="x")
+    consensus_tag = consensus.accept_tag(
+        project=project, tag=other_source, reviewer=alice, coders_tags=[other_source]
+    )
     return {
+        "project": project,
+        "consensus_tag": consensus_tag,
         "article": article,
         "tag": claim_tag,
         "deleted_tag": deleted,
@@ -157,6 +194,10 @@ def objects(alice, bob, team):
         "claim": claim,
         "other_source": other_source,
     }
+
+
+def _names(obj) -> tuple:
+    return () if obj is None else obj if isinstance(obj, tuple) else (obj,)
 
 
 def alices_coding() -> list:
@@ -172,6 +213,11 @@ def form_data(kind, objects) -> dict:
     if kind == "create":
         start = TEXT.index("strikes")
         return {"label": objects["claim"].pk, "start": start, "end": start + 7, "quote": "strikes"}
+    if kind == "accept":
+        return {"tag": objects["tag"].pk}
+    if kind == "consensus":
+        start = TEXT.index("strikes")
+        return {"label": objects["claim"].pk, "start": start, "end": start + 7}
     if kind == "link":
         return {"to": objects["other_source"].pk, "type": "attributed_to"}
     return kind
@@ -185,7 +231,7 @@ def test_it_answers_each_role_as_expected(client, objects, alice, bob, staff, ro
     url = (
         reverse("admin:index")
         if route == "admin"
-        else reverse(route, args=[objects[obj].pk] if obj else [])
+        else reverse(route, args=[objects[o].pk for o in _names(obj)])
     )
     if role != "anonymous":
         client.force_login({"alice": alice, "bob": bob, "staff": staff}[role])

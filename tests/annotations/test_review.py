@@ -23,6 +23,7 @@ from tests.annotations.conftest import CLAIM_QUOTE, SOURCE_QUOTE
 
 pytestmark = pytest.mark.django_db
 Role = ProjectMember.Role
+ANONYMOUS = {"identification": "anonymous"}
 
 
 @pytest.fixture
@@ -59,8 +60,8 @@ def _client(user) -> Client:
 def coded(project, article, alice, bob, tag, source_label, claim_label, framing_label):
     """alice and bob agree on the source, differ on the claim's bounds; only bob frames."""
     tags = {
-        "alice_source": tag(article, alice, source_label, SOURCE_QUOTE),
-        "bob_source": tag(article, bob, source_label, SOURCE_QUOTE),
+        "alice_source": tag(article, alice, source_label, SOURCE_QUOTE, attributes=ANONYMOUS),
+        "bob_source": tag(article, bob, source_label, SOURCE_QUOTE, attributes=ANONYMOUS),
         "alice_claim": tag(article, alice, claim_label, CLAIM_QUOTE),
         "bob_claim": tag(article, bob, claim_label, "1,200 people"),
         "bob_framing": tag(article, bob, framing_label, "terrorist group"),
@@ -72,7 +73,9 @@ def _compare_url(project, article):
     return reverse("annotations:article-compare", args=[project.pk, article.pk])
 
 
-def test_it_shows_the_reviewer_every_coders_layer_with_the_differences(rosa, project, article, coded):
+def test_it_shows_the_reviewer_every_coders_layer_with_the_differences(
+    rosa, project, article, coded
+):
     response = _client(rosa).get(_compare_url(project, article))
     assert response.status_code == 200
     page = response.content.decode()
@@ -216,7 +219,7 @@ def test_it_shows_the_dashboard_in_a_fixed_number_of_queries(
     page = response.content.decode()
     assert response.status_code == 200
     assert "<svg" in page and 'id="agreement-table"' in page
-    assert "alice" in page and "1 (1)" in page  # one distinct source, anonymous
+    assert "alice 1 (1) · bob 1 (1)" in page  # one distinct source each, anonymous
 
 
 def test_it_hides_the_dashboard_from_annotators(alice, project):
