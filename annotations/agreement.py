@@ -173,25 +173,29 @@ def _overlap(a: Span, b: Span) -> int:
 
 
 def match_spans(a: Sequence[Tag], b: Sequence[Tag]) -> list[tuple[Tag, Tag]]:
-    """One-to-one pairs of overlapping tags with the same label, largest overlap first."""
-    candidates = []
-    by_label: dict[str, list[int]] = {}
-    for j, tb in enumerate(b):
-        by_label.setdefault(tb.label, []).append(j)
-    for i, ta in enumerate(a):
-        for j in by_label.get(ta.label, ()):
-            tb = b[j]
-            size = _overlap((ta.start, ta.end), (tb.start, tb.end))
-            if size > 0:
-                exact = ta.start == tb.start and ta.end == tb.end
-                candidates.append((-int(exact), -size, i, j))
-    candidates.sort()
-    used_a, used_b, pairs = set(), set(), []
-    for _, _, i, j in candidates:
-        if i not in used_a and j not in used_b:
-            used_a.add(i)
-            used_b.add(j)
-            pairs.append((a[i], b[j]))
+    """One-to-one pairs of overlapping tags with the same label: exact matches first, then
+    the largest overlaps (greedy)."""
+    pairs = []
+    for label in {t.label for t in a} & {t.label for t in b}:
+        ia = [i for i, t in enumerate(a) if t.label == label]
+        ib = [j for j, t in enumerate(b) if t.label == label]
+        sa = np.fromiter((a[i].start for i in ia), np.int64, len(ia))
+        ea = np.fromiter((a[i].end for i in ia), np.int64, len(ia))
+        sb = np.fromiter((b[j].start for j in ib), np.int64, len(ib))
+        eb = np.fromiter((b[j].end for j in ib), np.int64, len(ib))
+        size = np.minimum.outer(ea, eb) - np.maximum.outer(sa, sb)
+        exact = (sa[:, None] == sb[None, :]) & (ea[:, None] == eb[None, :])
+        rows, cols = np.nonzero(size > 0)
+        if not len(rows):
+            continue
+        order = np.lexsort((cols, rows, -size[rows, cols], ~exact[rows, cols]))
+        used_a, used_b = set(), set()
+        for k in order:
+            i, j = int(rows[k]), int(cols[k])
+            if i not in used_a and j not in used_b:
+                used_a.add(i)
+                used_b.add(j)
+                pairs.append((a[ia[i]], b[ib[j]]))
     return pairs
 
 
@@ -220,8 +224,13 @@ def compute(
     *,
     labels: Sequence[str] | None = None,
     only_alpha: bool = False,
+    per_article: dict | None = None,
 ) -> list[Figure]:
-    """Every figure for a set of articles, per label and overall (or alpha only)."""
+    """Every figure for a set of articles, per label and overall (or alpha only).
+
+    With a ``per_article`` dict, it also receives each article's overall alpha (as a
+    Figure, by the article's key), from the same token tables at no extra cost.
+    """
     articles = [a for a in articles]
     parsed = [{c: [_tag(t) for t in tags] for c, tags in a.layers.items()} for a in articles]
     if labels is None:
@@ -241,6 +250,7 @@ def compute(
         starts, ends = tokens(article.text)
         if len(layers) == 0 or len(starts) == 0:
             continue
+        tables = []
         for label in labels:
             ones = np.zeros(len(starts))
             for coder, tags in layers.items():
@@ -250,6 +260,12 @@ def compute(
             if len(layers) >= 2:
                 article_coders[label].update(layers)
             label_counts[label].append(np.column_stack([len(layers) - ones, ones]))
+            tables.append(label_counts[label][-1])
+        if per_article is not None and tables:
+            value, units = alpha_from_counts(np.vstack(tables))
+            per_article[article.key] = Figure(
+                ALL, "alpha", value, units, len(layers) if units else 0
+            )
 
     def token_figures(label: str, tables: list[np.ndarray], n_coders: int):
         if tables:
@@ -354,7 +370,7 @@ def _hashable(value):
     return value
 
 
-def per_article(articles: Iterable[ArticleCoding], *, labels=None) -> dict[object, float | None]:
+def article_alphas(articles: Iterable[ArticleCoding], *, labels=None) -> dict[object, float | None]:
     """Overall token alpha of each article on its own (to rank disagreements)."""
     result = {}
     for article in articles:

@@ -236,3 +236,14 @@ def test_it_computes_200_articles_of_3_coders_with_50_tags_each_in_2_seconds():
     print(f"\nagreement: 200 articles × 3 coders × 50 tags in {elapsed:.2f} s (target ≤ 2 s)")
     assert elapsed <= 2.0
     assert _fig(figures, ALL, "alpha").coders == 3
+
+
+def test_it_gives_each_articles_alpha_as_if_computed_alone():
+    one = ArticleCoding("a b c", {"alice": [(0, 1, "Claim")], "bob": [(0, 1, "Claim")]}, key=1)
+    two = ArticleCoding("d e f", {"alice": [(0, 1, "Claim")], "bob": [(2, 3, "Claim")]}, key=2)
+    found = {}
+    compute([one, two], labels=["Claim"], per_article=found)
+    for coding in (one, two):
+        alone = _fig(compute([coding], labels=["Claim"]), ALL, "alpha")
+        assert found[coding.key] == alone
+    assert found[1].value == pytest.approx(1.0) and found[2].value < 0

@@ -6,6 +6,7 @@ import io
 import json
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -24,6 +25,12 @@ from tests.annotations.conftest import CLAIM_QUOTE, SOURCE_QUOTE
 pytestmark = pytest.mark.django_db
 Role = ProjectMember.Role
 ANONYMOUS = {"identification": "anonymous"}
+
+
+@pytest.fixture(autouse=True)
+def no_cached_figures():
+    """The dashboard keeps its figures in the cache per project state: start empty."""
+    cache.clear()
 
 
 @pytest.fixture
@@ -214,12 +221,32 @@ def test_it_shows_the_dashboard_in_a_fixed_number_of_queries(
     client = _client(rosa)
     url = reverse("annotations:project-dashboard", args=[project.pk])
     client.get(url)
-    with django_assert_max_num_queries(16):
-        response = client.get(url)
+    cache.clear()
+    with django_assert_max_num_queries(18):
+        response = client.get(url)  # figures computed
+    with django_assert_max_num_queries(8):
+        cached = client.get(url)  # figures from the cache
+    assert _main(cached) == _main(response)
     page = response.content.decode()
     assert response.status_code == 200
     assert "<svg" in page and 'id="agreement-table"' in page
     assert "alice 1 (1) · bob 1 (1)" in page  # one distinct source each, anonymous
+
+
+def _main(response) -> str:
+    page = response.content.decode()
+    return page[page.index("<main") :]
+
+
+def test_it_recomputes_the_dashboard_after_a_change(
+    rosa, project, article, coded, tag, alice, framing_label
+):
+    client = _client(rosa)
+    url = reverse("annotations:project-dashboard", args=[project.pk])
+    before = _main(client.get(url))
+    coded["bob_framing"].delete()
+    after = _main(client.get(url))
+    assert before != after
 
 
 def test_it_hides_the_dashboard_from_annotators(alice, project):
