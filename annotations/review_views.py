@@ -21,7 +21,8 @@ from newsdesk import highlight
 
 COMPARE = "annotations/compare.html"
 DASHBOARD = "annotations/dashboard.html"
-# Okabe & Ito: distinct for colour-blind readers, one per coder (then repeated).
+# Okabe & Ito: distinct for colour-blind readers, one per coder (then repeated); the
+# same six are the cd-0 … cd-5 classes of newsdesk.css.
 CODER_COLOURS = ["#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9"]
 
 
@@ -38,7 +39,8 @@ def _article_of(project, article_pk: int):
 def _context(request, project, article) -> dict:
     tags = list(review.coder_tags(project, [article.pk]))
     coders = sorted({t.owner.get_username() for t in tags})
-    colours = {c: CODER_COLOURS[n % len(CODER_COLOURS)] for n, c in enumerate(coders)}
+    # Colours by class (cd-0 … cd-5 in newsdesk.css): the CSP allows no inline styles.
+    colours = {c: n % len(CODER_COLOURS) for n, c in enumerate(coders)}
     rows = review.compared(coders, tags)
     by_pk = {t.pk: t for t in tags}
     layer = consensus.layer_of(project)
@@ -122,14 +124,13 @@ def _links(tags: list[Annotation]):
 
 
 def _merged(article, tags, colours, coders, chosen) -> str:
-    index = {c: n for n, c in enumerate(coders)}
     spans = [
         highlight.Span(
             start=t.start,
             end=t.end,
             layer="tags",
             ref=str(t.pk),
-            css=f"ctag cd-{index[t.owner.get_username()] % len(CODER_COLOURS)}",
+            css=f"ctag cd-{colours[t.owner.get_username()]}",
             title=f"{t.owner.get_username()}: {t.label.name}",
         )
         for t in tags
