@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.db.models import Q
+from django.urls import reverse
 
 from annotations import agreement, consensus, review, summary
 from annotations.models import (
@@ -22,6 +24,7 @@ from annotations.models import (
 )
 
 CHART_WIDTH, BAR_HEIGHT, LABEL_WIDTH = 560, 26, 150
+ARTICLES_PER_PAGE = 50
 
 
 @dataclass
@@ -34,6 +37,7 @@ class ArticleRow:
     units: int = 0
     coders: int = 0
     sources: list[tuple[str, int, int]] = field(default_factory=list)  # layer, distinct, anon
+    url: str = ""
 
 
 def _progress(project):
@@ -130,7 +134,7 @@ def chart(figures: list[agreement.Figure]) -> dict:
     }
 
 
-def context(project) -> dict:
+def context(project, page: int = 1) -> dict:
     """The dashboard's figures, computed once per state of the project: a project of 200
     articles × 3 coders × 50 tags takes about a second to compute, and the cache key (the
     project's fingerprint) costs four aggregate queries."""
@@ -142,7 +146,9 @@ def context(project) -> dict:
     if found is None:
         found = _compute(project)
         cache.set(key, found, timeout=24 * 3600)
-    return {"project": project, **found}
+    # The article table in pages: the page stays a bounded DOM whatever the project's size.
+    pages = Paginator(found["articles"], ARTICLES_PER_PAGE)
+    return {"project": project, **found, "page": pages.get_page(page)}
 
 
 def _compute(project) -> dict:
@@ -182,6 +188,7 @@ def _compute(project) -> dict:
                 units=overall.units,
                 coders=len(coding.layers),
                 sources=sources.get(coding.key, []),
+                url=reverse("annotations:article-compare", args=[project.pk, coding.key]),
             )
         )
     review_first = sorted(

@@ -294,7 +294,10 @@ def consensus_remove(request: HttpRequest, project_pk: int, pk: int) -> HttpResp
 @require_GET
 def project_dashboard(request: HttpRequest, project_pk: int) -> HttpResponse:
     project = access.project_for_review(request.user, project_pk)
-    return TemplateResponse(request, DASHBOARD, dashboard.context(project))
+    page = request.GET.get("page", "1")
+    context = dashboard.context(project, int(page) if page.isascii() and page.isdigit() else 1)
+    template = DASHBOARD + "#articles" if request.htmx else DASHBOARD
+    return TemplateResponse(request, template, context)
 
 
 @require_GET

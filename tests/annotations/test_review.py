@@ -268,3 +268,15 @@ def test_it_prints_agreement_as_json(project, article, coded, capsys):
     alpha = next(r for r in rows if r["measure"] == "alpha" and r["label"] == "Source")
     assert set(alpha) >= {"label", "measure", "value", "units", "coders"}
     assert alpha["coders"] == 2 and alpha["units"] > 100
+
+
+def test_it_pages_the_dashboards_articles(rosa, project, other_article, monkeypatch):
+    from annotations import dashboard
+
+    ProjectArticle.objects.create(project=project, article=other_article)
+    monkeypatch.setattr(dashboard, "ARTICLES_PER_PAGE", 1)
+    url = reverse("annotations:project-dashboard", args=[project.pk])
+    response = _client(rosa).get(url, {"page": "2"}, headers={"HX-Request": "true"})
+    page = response.content.decode()
+    assert page.strip().startswith('<div id="articles">') and "Articles 2–2 of 2" in page
+    assert other_article.title in page
