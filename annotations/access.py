@@ -5,12 +5,13 @@ that leaks its existence.
 """
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from annotations.models import (
     Annotation,
+    Assignment,
     Project,
     ProjectArticle,
     ProjectMember,
@@ -18,11 +19,16 @@ from annotations.models import (
     Suggestion,
 )
 from newsdesk.access import articles_for, is_reviewer
+from newsdesk.models import Article
 
 __all__ = [
     "articles_for",
     "articles_in_projects",
+    "assignment_for",
+    "may_code",
     "may_manage",
+    "member_for_managing",
+    "project_for_managing",
     "may_review",
     "project_for",
     "project_for_review",
@@ -33,6 +39,7 @@ __all__ = [
     "is_reviewer",
     "layer_choices",
     "layer_owner",
+    "others_tags_visible",
     "may_change_codebooks",
     "may_export_for_others",
     "may_import_for_others",
@@ -94,23 +101,67 @@ def may_review(user, article) -> bool:
     ).exists()
 
 
+def others_tags_visible(user) -> QuerySet:
+    """The pks of the articles on which the user may read other coders' tags (layers,
+    counts, exports), as a subquery. Staff: all. In a blind project (the default)
+    annotators never do, and its reviewers and managers once a reviewer has opened the
+    article for adjudication; in an open project every member does."""
+    if user.is_staff:
+        return Article.objects.values("pk")
+    member = ProjectMember.objects.filter(user=user)
+    reviewing = member.filter(role__in=REVIEWING_ROLES)
+    # The role must be the user's own membership of that very project: filtering
+    # members twice would let another member's reviewer role count for an annotator.
+    visible = ProjectArticle.objects.filter(
+        Q(project__blind=False, project__members__in=member)
+        | Q(adjudication_opened_at__isnull=False, project__members__in=reviewing)
+    )
+    return visible.values("article_id")
+
+
 def sees_others_tags(user, article) -> bool:
-    """Whether the user may read other coders' tags of this article (layers, counts,
-    exports). Staff always. In a blind project (the default) annotators never do, and a
-    reviewer does once a reviewer has opened the article for adjudication; in an open
-    project every member does."""
+    """Whether the user may read other coders' tags of this article (see above)."""
     if user.is_staff:
         return True
-    links = ProjectArticle.objects.filter(article=article, project__members__user=user)
-    open_projects = links.filter(project__blind=False)
-    # The role filter must name the same membership as the user's: a second join would
-    # let someone else's reviewer role count for an annotator.
-    opened = ProjectArticle.objects.filter(
-        article=article,
-        adjudication_opened_at__isnull=False,
-        project__members__in=ProjectMember.objects.filter(user=user, role__in=REVIEWING_ROLES),
-    )
-    return open_projects.exists() or opened.exists()
+    return Article.objects.filter(pk=article.pk, pk__in=others_tags_visible(user)).exists()
+
+
+def may_code(user, article) -> bool:
+    """Whether the user may add tags to the article: staff, an upload of their own not in
+    any project, or through a project holding it: its reviewers and managers always, its
+    annotators if assigned the article or the project allows unassigned coding."""
+    if user.is_staff:
+        return True
+    links = ProjectArticle.objects.filter(article=article)
+    if not links.exists():
+        return article.uploaded_by_id == user.pk
+    member = ProjectMember.objects.filter(user=user, project__project_articles__article=article)
+    assigned = Assignment.objects.filter(article=article, user=user, project=OuterRef("project"))
+    return member.filter(
+        Q(role__in=REVIEWING_ROLES) | Q(project__allow_unassigned=True) | Exists(assigned)
+    ).exists()
+
+
+def member_for_managing(user, project, pk: int) -> ProjectMember:
+    """A member of a project the user manages, or a 404."""
+    if not may_manage(user, project):
+        raise Http404
+    return get_object_or_404(project.members.select_related("user", "project"), pk=pk)
+
+
+def project_for_managing(user, pk: int) -> Project:
+    """A project the user manages, or a 404 (a member who is no manager learns nothing
+    more than a stranger would about what managing it offers)."""
+    project = project_for(user, pk)
+    if not may_manage(user, project):
+        raise Http404
+    return project
+
+
+def assignment_for(user, pk: int) -> Assignment:
+    """One of the user's own assignments (to mark done or reopen), or a 404."""
+    mine = Assignment.objects.filter(user=user, article__in=articles_for(user))
+    return get_object_or_404(mine.select_related("project", "article"), pk=pk)
 
 
 def articles_in_projects(user, articles: QuerySet) -> QuerySet:
@@ -127,30 +178,33 @@ def articles_in_projects(user, articles: QuerySet) -> QuerySet:
 
 def tag_for_change(user, pk: int) -> Annotation:
     """The user's own live tag (the only ones anybody changes), or a 404."""
-    return get_object_or_404(
-        Annotation.objects.for_user(user).select_related("label", "article"), pk=pk
-    )
+    tags = Annotation.objects.for_user(user).filter(article__in=articles_for(user))
+    return get_object_or_404(tags.select_related("label", "article"), pk=pk)
 
 
 def tag_for_reading(user, pk: int) -> Annotation:
-    """A live tag the user may open in the editor: their own, or for a reviewer anyone's
-    (shown read-only; changing it still goes through tag_for_change), or a 404."""
-    tags = Annotation.objects.live() if is_reviewer(user) else Annotation.objects.for_user(user)
-    return get_object_or_404(tags.select_related("label", "article", "owner"), pk=pk)
+    """A live tag the user may open in the editor: their own, or another coder's where the
+    user sees others' tags (shown read-only; changing it still goes through
+    tag_for_change), or a 404."""
+    tags = Annotation.objects.live().filter(article__in=articles_for(user))
+    tag = get_object_or_404(tags.select_related("label", "article", "owner"), pk=pk)
+    if tag.owner_id != user.pk and not sees_others_tags(user, tag.article):
+        raise Http404
+    return tag
 
 
 def deleted_tag_for_change(user, pk: int) -> Annotation:
     """The user's own deleted tag, to restore it, or a 404."""
-    return get_object_or_404(
-        Annotation.objects.deleted_of(user).select_related("label", "article"), pk=pk
-    )
+    tags = Annotation.objects.deleted_of(user).filter(article__in=articles_for(user))
+    return get_object_or_404(tags.select_related("label", "article"), pk=pk)
 
 
 def relation_for_change(user, pk: int) -> Relation:
     """A link from one of the user's own live tags, or a 404."""
-    relations = Relation.objects.filter(
-        from_annotation__in=Annotation.objects.for_user(user)
-    ).select_related("from_annotation__label", "from_annotation__article")
+    mine = Annotation.objects.for_user(user).filter(article__in=articles_for(user))
+    relations = Relation.objects.filter(from_annotation__in=mine).select_related(
+        "from_annotation__label", "from_annotation__article"
+    )
     return get_object_or_404(relations, pk=pk)
 
 
@@ -160,30 +214,39 @@ def suggestion_for(user, pk: int) -> Suggestion:
     return get_object_or_404(suggestions.select_related("article"), pk=pk)
 
 
-def layer_owner(user, layer: str | None):
-    """Whose tags to show: one's own, or for a reviewer the ``?layer=`` annotator's.
+def layer_owner(user, layer: str | None, article):
+    """Whose tags to show: one's own, or the ``?layer=`` coder's where the user sees other
+    coders' tags of this article (staff; a reviewer once the article is opened).
 
-    Anything else (a non-reviewer asking for a layer, a bad or unknown id) is a 404.
+    Anything else (an annotator in a blind project asking for a layer, a bad or unknown
+    id) is a 404.
     """
     if not layer:
         return user
-    if not is_reviewer(user) or not (layer.isascii() and layer.isdigit()) or not int(layer):
+    if not (layer.isascii() and layer.isdigit()) or not int(layer):
+        raise Http404
+    if not sees_others_tags(user, article):
         raise Http404
     return get_object_or_404(get_user_model(), pk=int(layer))
 
 
-def layer_choices(user, article) -> QuerySet:
-    """The layers a user may switch between on an article: none for an annotator, for a
-    reviewer their own and every coder's who has a live tag there."""
-    if not is_reviewer(user):
+def layer_choices(user, article, *, sees_others: bool | None = None) -> QuerySet:
+    """The layers a user may switch between on an article: none where they may not see
+    others' tags, else their own and every coder's who has a live tag there."""
+    if sees_others is None:
+        sees_others = sees_others_tags(user, article)
+    if not sees_others:
         return get_user_model().objects.none()
     coders = Q(annotations__article=article, annotations__deleted_at__isnull=True)
     return get_user_model().objects.filter(Q(pk=user.pk) | coders).distinct().order_by("username")
 
 
 def may_export_for_others(user) -> bool:
-    """Everyone's tags, or one named annotator's, leave only through a reviewer."""
-    return is_reviewer(user)
+    """Others' tags leave only through staff, or a reviewer or manager of some project
+    (and then only from the articles where they see others' tags)."""
+    if user.is_staff:
+        return True
+    return ProjectMember.objects.filter(user=user, role__in=REVIEWING_ROLES).exists()
 
 
 def may_import_for_others(user) -> bool:

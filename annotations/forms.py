@@ -2,9 +2,8 @@ from django import forms
 from django.conf import settings
 
 from annotations import access, codebooks
-from annotations.models import Category, Codebook
+from annotations.models import Category, Codebook, Project
 from newsdesk.forms import MultipleFileField, MultipleFileInput
-from newsdesk.models import Article
 
 
 class AnnotationCreateForm(forms.Form):
@@ -78,9 +77,26 @@ class TagImportForm(forms.Form):
         "Leave it off for collections whose folders name a language or a batch.",
     )
 
+    project = forms.ModelChoiceField(
+        queryset=Project.objects.none(),
+        required=False,
+        empty_label="None",
+        label="Into the project",
+        help_text="The articles join the project and the tags go in under its codebook.",
+    )
+    create_members = forms.BooleanField(
+        label="Make the coders members",
+        required=False,
+        help_text="Coders the files name (brat folders, the annotator field) who are not "
+        "members of the project join it as annotators; an account is made for a name that "
+        "has none. Otherwise such a file is refused.",
+    )
+
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         self.fields["codebook"].initial = codebooks.default_codebook()
+        self.fields["project"].queryset = access.projects_for(user).select_related("codebook")
         if not access.may_change_codebooks(user):
             # Labels go into a codebook only through staff: an annotator's unknown labels
             # refuse the file, whatever the request says.
@@ -89,6 +105,15 @@ class TagImportForm(forms.Form):
     def clean(self):
         data = super().clean()
         data.setdefault("create_labels", "")
+        project = data.get("project")
+        if project is not None:
+            data["codebook"] = project.codebook
+        if data.get("create_members") and not (
+            project is not None and access.may_manage(self.user, project)
+        ):
+            self.add_error(
+                "create_members", "Only a manager of the project you import into adds members."
+            )
         return data
 
     def clean_files(self):
@@ -106,7 +131,7 @@ class TagImportForm(forms.Form):
         number = self.cleaned_data["article"]
         if number is None:
             return None
-        article = Article.objects.filter(pk=number).first()
+        article = access.articles_for(self.user).filter(pk=number).first()
         if article is None:
             raise forms.ValidationError(f"There is no article number {number}.")
         return article

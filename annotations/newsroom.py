@@ -13,8 +13,9 @@ from newsdesk import extensions
 
 
 def _tagged_by_field(user) -> dict[str, forms.Field]:
-    if not access.may_export_for_others(user):
-        # An annotator works with their own tags only: no choice of someone else.
+    if not access.is_reviewer(user):
+        # Who tagged what is staff's to filter by: for anyone else it would tell which
+        # articles another coder tagged, blind projects' included.
         return {}
     return {
         "annotator": forms.ModelChoiceField(
@@ -46,6 +47,7 @@ def register() -> None:
     extensions.add_urls("annotations.urls")
     extensions.add_article_filter(TAGGED_BY)
     extensions.set_article_open_url(_workbench_url)
+    extensions.add_template("site-nav", "annotations/_nav.html")
     extensions.add_template("article-list-actions", "annotations/_list_actions.html")
     extensions.add_template("article-list-tools", "annotations/_export_bar.html")
     extensions.add_template("article-head-actions", "annotations/_article_head_actions.html")

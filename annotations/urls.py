@@ -1,6 +1,6 @@
 from django.urls import path
 
-from annotations import review_views, run_views, views
+from annotations import project_urls, review_views, run_views, views
 from annotations.interchange import views as interchange
 
 app_name = "annotations"
@@ -66,4 +66,5 @@ urlpatterns = [
     ),
     path("suggestions/<int:pk>/accept/", views.suggestion_accept, name="suggestion-accept"),
     path("suggestions/<int:pk>/dismiss/", views.suggestion_dismiss, name="suggestion-dismiss"),
+    *project_urls.urlpatterns,
 ]

@@ -2,7 +2,7 @@ import dataclasses
 import json
 
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -43,8 +43,11 @@ def article_workbench(request: HttpRequest, article_pk: int) -> HttpResponse:
     article = get_object_or_404(
         access.articles_for(request.user).select_related("outlet"), pk=article_pk
     )
-    layer_owner = access.layer_owner(request.user, request.GET.get("layer"))
-    read_only = layer_owner != request.user
+    layer_owner = access.layer_owner(request.user, request.GET.get("layer"), article)
+    # Unassigned in a project that codes assigned articles only: the page reads, no more.
+    not_assigned = not access.may_code(request.user, article)
+    read_only = layer_owner != request.user or not_assigned
+    sees_others = access.sees_others_tags(request.user, article)
     labels = codebooks.article_labels(article.pk)
     mention_rows = reader.mention_rows(article)
     tag_rows = rows.tag_rows(article, layer_owner, labels)
@@ -65,8 +68,9 @@ def article_workbench(request: HttpRequest, article_pk: int) -> HttpResponse:
         "legend": reader.legend(mention_rows),
         "layer_owner": layer_owner,
         "read_only": read_only,
-        "annotators": access.layer_choices(request.user, article),
-        "may_export_all": access.may_export_for_others(request.user),
+        "not_assigned": not_assigned,
+        "annotators": access.layer_choices(request.user, article, sees_others=sees_others),
+        "may_export_all": sees_others,
     }
     template = PAGE + "#reader" if request.htmx else PAGE
     return TemplateResponse(request, template, context)
@@ -76,7 +80,7 @@ def article_workbench(request: HttpRequest, article_pk: int) -> HttpResponse:
 def article_summary(request: HttpRequest, article_pk: int) -> HttpResponse:
     """Distinct sources, anonymous ones, claims per source, framing by voice: one layer."""
     article = get_object_or_404(access.articles_for(request.user).only("pk", "text"), pk=article_pk)
-    owner = access.layer_owner(request.user, request.GET.get("layer"))
+    owner = access.layer_owner(request.user, request.GET.get("layer"), article)
     tag_rows = rows.tag_rows(article, owner, codebooks.article_labels(article.pk))
     rows.attach_links(article, owner, tag_rows)
     rows.set_blocks(article, tag_rows)
@@ -95,6 +99,8 @@ def _suggestion_row(suggestion: Suggestion) -> str:
 @require_POST
 def suggestion_accept(request: HttpRequest, pk: int) -> HttpResponse:
     suggestion = access.suggestion_for(request.user, pk)
+    if not access.may_code(request.user, suggestion.article):
+        raise Http404
     try:
         tag = services.suggestion_accept(suggestion=suggestion, user=request.user)
     except services.AnnotationError as exc:
@@ -134,6 +140,8 @@ def annotation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def annotation_create(request: HttpRequest, article_pk: int) -> HttpResponse:
     article = get_object_or_404(access.articles_for(request.user), pk=article_pk)
+    if not access.may_code(request.user, article):
+        raise Http404
     labels = codebooks.article_labels(article.pk)
     form = AnnotationCreateForm(request.POST, labels=labels)
     if not form.is_valid():

@@ -32,7 +32,8 @@ article_filters: list[ArticleFilter] = []
 # Named places in newsdesk templates -> the templates included there, in order.
 # "article-list-actions": the buttons at the head of the article list;
 # "article-list-tools": under the list's filters (page, params, filters in context);
-# "article-head-actions": the reader's article head (article in context).
+# "article-head-actions": the reader's article head (article in context);
+# "site-nav": links in the main navigation of every page (base.html).
 _places: dict[str, list[str]] = defaultdict(list)
 
 # The page a title in the article list opens; the reader when nothing is registered.

@@ -16,7 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from annotations import consensus
-from annotations.models import Annotation, Category, Label, Relation, Suggestion
+from annotations.models import Annotation, Assignment, Category, Label, Relation, Suggestion
 from newsdesk.models import Article, EntityMention, ImportBatch, ImportItem
 
 ROLES = ("anonymous", "alice", "bob", "staff")
@@ -34,12 +34,12 @@ def owner_only(status: int) -> dict[str, int]:
     return {"anonymous": 302, "alice": status, "bob": 404, "staff": 404}
 
 
-def reviewers_only(status: int) -> dict[str, int]:
-    """A project's review pages: its annotators get a 404 like outsiders."""
+def staff_only(status: int) -> dict[str, int]:
+    """A manager's action: the annotators get a 404, staff (who manage every project) not."""
     return {"anonymous": 302, "alice": 404, "bob": 404, "staff": status}
 
 
-# route: (method, the object its URL names, form data or query, status per role)
+# route: (method, the objects its URL names (space-separated), form data or query, status per role)
 EXPECTED = {
     "newsdesk:article-list": ("GET", None, {}, everyone(200)),
     "newsdesk:article-upload": ("GET", None, {}, everyone(200)),
@@ -79,31 +79,55 @@ EXPECTED = {
     "annotations:suggestions-retry": ("POST", "article", {}, everyone(302)),
     "annotations:suggestion-accept": ("POST", "suggestion", {}, everyone(201)),
     "annotations:suggestion-dismiss": ("POST", "suggestion", {}, everyone(200)),
+    # Projects (issue 12): alice and bob annotate, staff manage every project.
+    "annotations:project-list": ("GET", None, {}, everyone(200)),
+    "annotations:project-members": ("GET", "project", {}, everyone(200)),
+    "annotations:project-member-role": (
+        "POST",
+        "project member",
+        {"role": "reviewer"},
+        staff_only(200),
+    ),
+    "annotations:project-member-remove": ("POST", "project member", {}, staff_only(200)),
+    "annotations:project-articles": ("GET", "project", {}, everyone(200)),
+    "annotations:project-article-remove": ("POST", "project article", {}, staff_only(200)),
+    "annotations:project-article-open": ("POST", "project article", {}, staff_only(200)),
+    "annotations:project-assignments": ("GET", "project", {}, staff_only(200)),
+    "annotations:assignments-draw": (
+        "POST",
+        "project",
+        {"per_article": 1, "seed": 1},
+        staff_only(200),
+    ),
+    "annotations:assignment-remove": ("POST", "project assignment", {}, staff_only(200)),
+    "annotations:project-queue": ("GET", "project", {}, everyone(200)),
+    "annotations:assignment-done": ("POST", "assignment", {}, owner_only(200)),
+    "annotations:assignment-reopen": ("POST", "assignment", {}, owner_only(200)),
     # The review side (issue 12): the project's reviewers and managers only; alice and bob
     # are its annotators, staff manage every project.
-    "annotations:project-dashboard": ("GET", "project", {}, reviewers_only(200)),
-    "annotations:project-agreement-csv": ("GET", "project", {}, reviewers_only(200)),
-    "annotations:article-compare": ("GET", ("project", "article"), {}, reviewers_only(200)),
-    "annotations:consensus-accept": ("POST", ("project", "article"), "accept", reviewers_only(200)),
+    "annotations:project-dashboard": ("GET", "project", {}, staff_only(200)),
+    "annotations:project-agreement-csv": ("GET", "project", {}, staff_only(200)),
+    "annotations:article-compare": ("GET", "project article", {}, staff_only(200)),
+    "annotations:consensus-accept": ("POST", "project article", "accept", staff_only(200)),
     # One coder only: nothing to agree on, said with a 422.
     "annotations:consensus-accept-agreed": (
         "POST",
-        ("project", "article"),
+        "project article",
         {},
-        reviewers_only(422),
+        staff_only(422),
     ),
-    "annotations:consensus-add": ("POST", ("project", "article"), "consensus", reviewers_only(200)),
+    "annotations:consensus-add": ("POST", "project article", "consensus", staff_only(200)),
     "annotations:consensus-edit": (
         "POST",
-        ("project", "consensus_tag"),
+        "project consensus_tag",
         "consensus",
-        reviewers_only(200),
+        staff_only(200),
     ),
     "annotations:consensus-remove": (
         "POST",
-        ("project", "consensus_tag"),
+        "project consensus_tag",
         {},
-        reviewers_only(200),
+        staff_only(200),
     ),
     "login": ("GET", None, {}, {"anonymous": 200, "alice": 200, "bob": 200, "staff": 200}),
     "logout": ("POST", None, {}, {"anonymous": 302, "alice": 302, "bob": 302, "staff": 302}),
@@ -185,6 +209,8 @@ def objects(alice, bob, team):
     return {
         "project": project,
         "consensus_tag": consensus_tag,
+        "member": project.members.get(user=bob),
+        "assignment": Assignment.objects.create(project=project, article=article, user=alice),
         "article": article,
         "tag": claim_tag,
         "deleted_tag": deleted,
@@ -194,10 +220,6 @@ def objects(alice, bob, team):
         "claim": claim,
         "other_source": other_source,
     }
-
-
-def _names(obj) -> tuple:
-    return () if obj is None else obj if isinstance(obj, tuple) else (obj,)
 
 
 def alices_coding() -> list:
@@ -231,7 +253,7 @@ def test_it_answers_each_role_as_expected(client, objects, alice, bob, staff, ro
     url = (
         reverse("admin:index")
         if route == "admin"
-        else reverse(route, args=[objects[o].pk for o in _names(obj)])
+        else reverse(route, args=[objects[name].pk for name in obj.split()] if obj else [])
     )
     if role != "anonymous":
         client.force_login({"alice": alice, "bob": bob, "staff": staff}[role])

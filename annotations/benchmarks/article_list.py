@@ -16,9 +16,11 @@ from django.urls import reverse
 
 from annotations.benchmarks import corpus
 from annotations.benchmarks.endpoints import _time
+from annotations.models import Codebook, Project, ProjectArticle, ProjectMember
 from newsdesk.models import Article, EntityMention
 
 TARGET_MS = 100
+BENCH_PROJECT = "Article list bench"
 
 
 def _add_articles(*, first: int, count: int, size: int, user, base: str) -> None:
@@ -37,6 +39,11 @@ def _add_articles(*, first: int, count: int, size: int, user, base: str) -> None
                 )
             )
         Article.objects.bulk_create(articles)
+        # In the user's project, as a team's articles are (not merely their own uploads).
+        project = Project.objects.get(name=BENCH_PROJECT)
+        ProjectArticle.objects.bulk_create(
+            ProjectArticle(project=project, article=a) for a in articles
+        )
         EntityMention.objects.bulk_create(
             EntityMention(article=a, start=0, end=7, label="ORG", text="Article")
             for a in articles
@@ -57,6 +64,10 @@ def measure(runs: int = 30, *, articles: int = 1_000, size: int = 100_000) -> di
     rng = random.Random(3)
     base, _ = corpus.synthetic_text(rng, size)
     user = get_user_model().objects.create_user("article-list-bench", password=None)
+    project = Project.objects.create(
+        name=BENCH_PROJECT, codebook=Codebook.objects.get(is_default=True)
+    )
+    ProjectMember.objects.create(project=project, user=user)
     client = Client()
     client.force_login(user)
     url = reverse("newsdesk:article-list")

@@ -1,7 +1,9 @@
 """The export feed: what an export holds, read from the database in chunks for the writers.
 
-Who is in an export (the interchange contract): a non-staff user exports only their own
-live tags; staff export everyone's, or one annotator's. Deleted tags never leave.
+Who is in an export (the interchange contract): an annotator exports only their own
+live tags; staff export everyone's, or one annotator's; a project's reviewers and managers
+too, but others' tags only of the articles where they see them (access.others_tags_visible:
+in a blind project once the article is opened for adjudication). Deleted tags never leave.
 
 Articles are read by primary key in pages of ``ARTICLE_CHUNK``, their tags through one
 iterator per page in chunks of ``TAG_CHUNK``, and the relations of each tag chunk and the
@@ -14,7 +16,7 @@ from dataclasses import dataclass
 from itertools import batched
 
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from annotations import access, voice
 from annotations.interchange import brat, jsonl, records, table, w3c
@@ -51,6 +53,13 @@ class Scope:
 
     def tags(self) -> QuerySet[Annotation]:
         tags = Annotation.objects.live()
+        if self.consensus:
+            # The reviewers' own work, not a coder's: no blind mode applies.
+            return tags.filter(owner=self.annotator)
+        if self.user is not None and not self.own and not self.user.is_staff:
+            # Others' tags only from the articles where this user sees them (blind mode).
+            visible = Q(article__in=access.others_tags_visible(self.user))
+            tags = tags.filter(visible | Q(owner=self.user))
         if self.annotator is not None:
             return tags.filter(owner=self.annotator)
         tags = tags.exclude(owner_id__in=ConsensusLayer.objects.values("user_id"))

@@ -14,6 +14,7 @@ from pathlib import PurePosixPath
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from annotations import access, codebooks, schema, services
@@ -27,7 +28,17 @@ from annotations.interchange.records import (
     resolve_attributes,
 )
 from annotations.interchange.uploads import Upload
-from annotations.models import Annotation, ArticleCodebook, Category, Codebook, Label, Relation
+from annotations.models import (
+    Annotation,
+    ArticleCodebook,
+    Category,
+    Codebook,
+    Label,
+    Project,
+    ProjectArticle,
+    ProjectMember,
+    Relation,
+)
 from newsdesk import formats, ingest
 from newsdesk.ingestion import article_ingest_exact
 from newsdesk.models import Article
@@ -47,6 +58,7 @@ class FileSummary:
     twins_skipped: int = 0
     relations_added: int = 0
     labels_created: list[str] = field(default_factory=list)
+    members_added: list[str] = field(default_factory=list)
     triggers_left_out: int = 0
     articles: list[Article] = field(default_factory=list)
     error: str = ""
@@ -67,6 +79,10 @@ class Options:
     article: Article | None = None
     # A zip laid out <annotator>/<article>.ann names the annotators (our brat export).
     folder_annotators: bool = False
+    # Into a project: its articles gain the file's articles, and (create_members) the
+    # coders the files name become its annotators, with an account made if they have none.
+    project: Project | None = None
+    create_members: bool = False
 
 
 def import_uploads(
@@ -133,6 +149,19 @@ class _Import:
         importer = self.options.importer
         return importer is None or access.may_change_codebooks(importer)
 
+    @property
+    def may_choose_codebook(self) -> bool:
+        """Who may code an article under a codebook: whoever may change codebooks, and a
+        project's manager importing into it, for the project's codebook."""
+        if self.may_change_codebooks:
+            return True
+        importer, project = self.options.importer, self.options.project
+        return (
+            project is not None
+            and project.codebook_id == self.options.codebook.pk
+            and access.may_manage(importer, project)
+        )
+
     def fail(self, message: str, item: Span | Link | Document | None = None) -> ImportFormatError:
         line, where = getattr(item, "line", None), getattr(item, "where", "")
         return ImportFormatError(message, name=self.name, line=line, where=where)
@@ -143,7 +172,30 @@ class _Import:
             article = self._article(document)
             self._check_codebook(article, document)
             self._write(document, article, labels)
+        if self.options.project is not None:
+            ProjectArticle.objects.bulk_create(
+                [
+                    ProjectArticle(project=self.options.project, article=a)
+                    for a in self.summary.articles
+                ],
+                ignore_conflicts=True,
+            )
         return self.summary
+
+    @property
+    def may_import_for_others(self) -> bool:
+        """Staff, a manager importing into their project, or the command."""
+        importer, project = self.options.importer, self.options.project
+        if importer is None or access.may_import_for_others(importer):
+            return True
+        return project is not None and access.may_manage(importer, project)
+
+    def _openable(self, article: Article | None) -> Article | None:
+        """The article if the importer may open it (the command opens all), else None."""
+        importer = self.options.importer
+        if article is None or importer is None:
+            return article
+        return access.articles_for(importer).filter(pk=article.pk).first()
 
     def _check_codebook(self, article: Article, document: Document) -> None:
         """Tags go in under the codebook the article is coded under. An article not yet
@@ -166,7 +218,7 @@ class _Import:
                 "import its tags with that codebook.",
                 document,
             )
-        if not self.may_change_codebooks:
+        if not self.may_choose_codebook:
             raise self.fail(
                 f"“{article.title}” is coded under the default codebook, not “{chosen}”, and "
                 "only staff choose the codebook an article is coded under: import its tags "
@@ -274,7 +326,7 @@ class _Import:
         if document.text is None:  # W3C: the target names the article
             article = None
             if document.article_id is not None:
-                article = Article.objects.filter(pk=document.article_id).first()
+                article = self._openable(Article.objects.filter(pk=document.article_id).first())
             article = article or named
             if article is None:
                 raise self.fail(
@@ -296,6 +348,12 @@ class _Import:
             return named
         digest = ingest.sha256(document.text)
         if article := Article.objects.filter(sha256=digest).first():
+            if self._openable(article) is None:
+                raise self.fail(
+                    "this text is already here, in an article outside your projects: ask "
+                    "one of its project's managers to add you, or it to your project.",
+                    document,
+                )
             self.summary.articles_matched += 1
         else:
             stem = PurePosixPath(document.name).name
@@ -321,18 +379,47 @@ class _Import:
             return importer
         if importer is not None and username == importer.get_username():
             return importer
-        if importer is not None and not access.may_import_for_others(importer):
+        if importer is not None and not self.may_import_for_others:
             raise self.fail(
                 f"the file names “{username}” as the annotator: you can import tags only as "
-                "yourself. Ask a staff member to import other people's tags.",
+                "yourself. Ask a staff member, or a manager of the project you import "
+                "into, to import other people's tags.",
                 span,
             )
         if username not in self.users:
-            user = get_user_model().objects.filter(username=username).first()
-            if user is None:
-                raise self.fail(f"the file names “{username}”, who has no account here.", span)
-            self.users[username] = user
+            self.users[username] = self._coder(username, span)
         return self.users[username]
+
+    def _coder(self, username: str, span: Span) -> AbstractBaseUser:
+        """The user a file names; in a project, one of its members (made one if asked)."""
+        project, create = self.options.project, self.options.create_members
+        user = get_user_model().objects.filter(username=username).first()
+        if user is None and not (project is not None and create):
+            raise self.fail(f"the file names “{username}”, who has no account here.", span)
+        if project is None:
+            return user
+        if user is None:
+            user = self._new_account(username, span)
+        member = ProjectMember.objects.filter(project=project, user=user).exists()
+        if not member:
+            if not create:
+                raise self.fail(
+                    f"the file names “{username}”, who is not a member of “{project}”: add "
+                    "them, or import with “Make the coders members”.",
+                    span,
+                )
+            ProjectMember.objects.create(project=project, user=user)
+            self.summary.members_added.append(username)
+        return user
+
+    def _new_account(self, username: str, span: Span) -> AbstractBaseUser:
+        User = get_user_model()
+        try:
+            User._meta.get_field(User.USERNAME_FIELD).run_validators(username)
+        except ValidationError:
+            raise self.fail(f"“{username}” cannot be a user name here.", span) from None
+        # No password: the account holds imported coding until someone sets one.
+        return User.objects.create_user(username, password=None)
 
     # Tags and links
 

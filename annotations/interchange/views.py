@@ -163,6 +163,8 @@ def tags_import(request: HttpRequest) -> HttpResponse:
                 create_labels=data["create_labels"],
                 article=data["article"],
                 folder_annotators=data["folder_annotators"],
+                project=data["project"],
+                create_members=data["create_members"],
             ),
         )
     template = IMPORT_PAGE + "#import-area" if request.htmx else IMPORT_PAGE

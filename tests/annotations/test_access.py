@@ -33,14 +33,15 @@ def test_links_are_changed_only_from_ones_own_live_tags(alice, bob, source_tag, 
         access.relation_for_change(bob, relation.pk)
 
 
-def test_only_a_reviewer_reads_another_layer(alice, bob, staff):
-    assert access.layer_owner(alice, None) == alice
-    assert access.layer_owner(staff, str(alice.pk)) == alice
+def test_only_a_reviewer_reads_another_layer(alice, bob, staff, article, team):
+    team(article, alice=True, bob=True)
+    assert access.layer_owner(alice, None, article) == alice
+    assert access.layer_owner(staff, str(alice.pk), article) == alice
     for layer in (str(alice.pk), "x", "0", "-1", "١"):
         with pytest.raises(Http404):
-            access.layer_owner(bob, layer)
+            access.layer_owner(bob, layer, article)
     with pytest.raises(Http404):
-        access.layer_owner(staff, "999999")
+        access.layer_owner(staff, "999999", article)
 
 
 def test_layer_choices_are_the_coders_of_the_article_for_a_reviewer_only(
