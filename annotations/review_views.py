@@ -30,10 +30,31 @@ def _refused(message: str, status: int = 422) -> HttpResponse:
     return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
 
 
-def _article_of(project, article_pk: int):
-    return get_object_or_404(
+def _article_of(project, article_pk: int, user):
+    """The project's article, or a 404; ``article.review_open`` says whether the reviewer
+    may see the coders' layers: staff always, in an open project always, in a blind one
+    once a reviewer has opened the article for adjudication."""
+    link = get_object_or_404(
         project.project_articles.select_related("article"), article_id=article_pk
-    ).article
+    )
+    article = link.article
+    article.review_open = (
+        user.is_staff or not project.blind or link.adjudication_opened_at is not None
+    )
+    return article
+
+
+def _still_blind(request, project, article) -> HttpResponse | None:
+    """A consensus write on an article not open for adjudication: refused, nothing changes."""
+    if article.review_open:
+        return None
+    return _compare_response(
+        request,
+        project,
+        article,
+        status=409,
+        error="Open the article for adjudication before building its consensus.",
+    )
 
 
 def _context(request, project, article) -> dict:
@@ -142,7 +163,10 @@ def _merged(article, tags, colours, coders, chosen) -> str:
 
 
 def _compare_response(request, project, article, status: int = 200, error: str = ""):
-    context = _context(request, project, article)
+    if article.review_open:
+        context = _context(request, project, article)
+    else:  # blind: the coders' layers stay hidden, even their number
+        context = {"project": project, "article": article, "blind": True}
     context["error"] = error
     template = COMPARE + "#compare" if request.htmx else COMPARE
     return TemplateResponse(request, template, context, status=status)
@@ -151,7 +175,7 @@ def _compare_response(request, project, article, status: int = 200, error: str =
 @require_GET
 def article_compare(request: HttpRequest, project_pk: int, article_pk: int) -> HttpResponse:
     project = access.project_for_review(request.user, project_pk)
-    return _compare_response(request, project, _article_of(project, article_pk))
+    return _compare_response(request, project, _article_of(project, article_pk, request.user))
 
 
 def _after(request, project, article, action) -> HttpResponse:
@@ -166,7 +190,9 @@ def _after(request, project, article, action) -> HttpResponse:
 def consensus_accept(request: HttpRequest, project_pk: int, article_pk: int) -> HttpResponse:
     """One coder's tag into the consensus."""
     project = access.project_for_review(request.user, project_pk)
-    article = _article_of(project, article_pk)
+    article = _article_of(project, article_pk, request.user)
+    if refused := _still_blind(request, project, article):
+        return refused
     coders_tags = list(review.coder_tags(project, [article.pk]))
     pk = request.POST.get("tag", "")
     tag = next((t for t in coders_tags if str(t.pk) == pk), None)
@@ -186,7 +212,9 @@ def consensus_accept(request: HttpRequest, project_pk: int, article_pk: int) -> 
 def consensus_accept_agreed(request: HttpRequest, project_pk: int, article_pk: int):
     """Every tag on which all the article's coders agree."""
     project = access.project_for_review(request.user, project_pk)
-    article = _article_of(project, article_pk)
+    article = _article_of(project, article_pk, request.user)
+    if refused := _still_blind(request, project, article):
+        return refused
     coders_tags = list(review.coder_tags(project, [article.pk]))
     coders = list({t.owner_id: t.owner for t in coders_tags}.values())
     if len(coders) < 2:
@@ -221,7 +249,9 @@ def _number(value: str) -> int | None:
 def consensus_add(request: HttpRequest, project_pk: int, article_pk: int) -> HttpResponse:
     """The reviewer's own tag in the consensus, by offsets."""
     project = access.project_for_review(request.user, project_pk)
-    article = _article_of(project, article_pk)
+    article = _article_of(project, article_pk, request.user)
+    if refused := _still_blind(request, project, article):
+        return refused
     label = _label(project, request.POST.get("label", ""))
     start, end = _number(request.POST.get("start", "")), _number(request.POST.get("end", ""))
     if label is None or start is None or end is None:
@@ -257,11 +287,14 @@ def _consensus_tag(project, pk: int) -> Annotation:
 def consensus_edit(request: HttpRequest, project_pk: int, pk: int) -> HttpResponse:
     project = access.project_for_review(request.user, project_pk)
     tag = _consensus_tag(project, pk)
+    article = _article_of(project, tag.article_id, request.user)
+    if refused := _still_blind(request, project, article):
+        return refused
     label = _label(project, request.POST.get("label", "")) or tag.label
     return _after(
         request,
         project,
-        tag.article,
+        article,
         lambda: consensus.consensus_edit(
             tag=tag,
             reviewer=request.user,
@@ -288,7 +321,10 @@ def _edited_attributes(tag: Annotation, label: Label, data) -> dict:
 def consensus_remove(request: HttpRequest, project_pk: int, pk: int) -> HttpResponse:
     project = access.project_for_review(request.user, project_pk)
     tag = _consensus_tag(project, pk)
-    return _after(request, project, tag.article, lambda: consensus.consensus_remove(tag=tag))
+    article = _article_of(project, tag.article_id, request.user)
+    if refused := _still_blind(request, project, article):
+        return refused
+    return _after(request, project, article, lambda: consensus.consensus_remove(tag=tag))
 
 
 @require_GET

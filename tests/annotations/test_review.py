@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils.timezone import now
 
 from annotations.models import (
     Annotation,
@@ -47,8 +48,9 @@ def rosa(django_user_model):
 
 @pytest.fixture
 def project(codebook, article, alice, bob, rosa):
+    """A blind project whose article a reviewer has opened for adjudication."""
     project = Project.objects.create(name="Cairo talks", codebook=codebook)
-    ProjectArticle.objects.create(project=project, article=article)
+    ProjectArticle.objects.create(project=project, article=article, adjudication_opened_at=now())
     ProjectMember.objects.create(project=project, user=alice, role=Role.ANNOTATOR)
     ProjectMember.objects.create(project=project, user=bob, role=Role.ANNOTATOR)
     ProjectMember.objects.create(project=project, user=rosa, role=Role.REVIEWER)
@@ -92,6 +94,20 @@ def test_it_shows_the_reviewer_every_coders_layer_with_the_differences(
     assert "all agree" in page
     merged = _client(rosa).get(_compare_url(project, article), {"view": "merged"})
     assert 'class="ctag cd-1"' in merged.content.decode()
+
+
+def test_it_keeps_the_layers_hidden_until_the_article_is_opened_for_adjudication(
+    rosa, project, article, coded
+):
+    ProjectArticle.objects.filter(project=project).update(adjudication_opened_at=None)
+    client = _client(rosa)
+    page = client.get(_compare_url(project, article)).content.decode()
+    assert "Open for adjudication" in page and "made by only some coders" not in page
+    url = reverse("annotations:consensus-accept", args=[project.pk, article.pk])
+    assert client.post(url, {"tag": coded["alice_source"].pk}).status_code == 409
+    assert not ConsensusDecision.objects.exists()
+    Project.objects.filter(pk=project.pk).update(blind=False)
+    assert "made by only some coders" in client.get(_compare_url(project, article)).content.decode()
 
 
 @pytest.mark.parametrize("who", ["alice", "charlie"])

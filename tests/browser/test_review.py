@@ -54,6 +54,11 @@ def test_it_builds_a_consensus_from_two_coders_and_exports_it(
     login(page, live_server, "rosa", "rosa-password-1")
     compare = reverse("annotations:article-compare", args=[project.pk, article.pk])
     page.goto(f"{live_server.url}{compare}")
+    # A blind project: the layers show once the reviewer opens the article.
+    expect(page.locator(".compare-row")).to_have_count(0)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Open for adjudication").click()
+    page.goto(f"{live_server.url}{compare}")
     claim_row = page.locator(f"#row-{claim.start}-{claim.end}")
     framing_row = page.locator(f"#row-{framing.start}-{framing.end}")
     expect(claim_row.locator(".diff-mark")).to_have_text("made by only some coders")
