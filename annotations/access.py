@@ -69,7 +69,8 @@ def project_for_review(user, pk: int) -> Project:
     """A project the user reviews or manages (staff: any), or a 404: its comparison pages,
     consensus and dashboard are nobody else's business."""
     project = project_for(user, pk)
-    if role_in(user, project) not in REVIEWING_ROLES:
+    project.viewer_role = role_in(user, project)  # the caller's role, asked once
+    if project.viewer_role not in REVIEWING_ROLES:
         raise Http404
     return project
 

@@ -332,6 +332,8 @@ def project_dashboard(request: HttpRequest, project_pk: int) -> HttpResponse:
     project = access.project_for_review(request.user, project_pk)
     page = request.GET.get("page", "1")
     context = dashboard.context(project, int(page) if page.isascii() and page.isdigit() else 1)
+    role = project.viewer_role
+    context |= {"role": role, "may_review": True, "may_manage": role == "manager"}
     template = DASHBOARD + "#articles" if request.htmx else DASHBOARD
     return TemplateResponse(request, template, context)
 
