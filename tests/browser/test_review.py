@@ -26,7 +26,7 @@ article = test_workbench.article
 
 
 def test_it_builds_a_consensus_from_two_coders_and_exports_it(
-    page, live_server, login, codebook, article, alice, bob, team
+    page, live_server, login, codebook, article, alice, bob, team, output_dir
 ):
     get_user_model().objects.create_user("rosa", password="rosa-password-1")
     project = team(article, alice=True, bob=True, rosa="reviewer")
@@ -66,7 +66,7 @@ def test_it_builds_a_consensus_from_two_coders_and_exports_it(
     expect(page.locator(".agree-mark")).to_have_count(1)  # the source both made
 
     # From alice (coder 1) by a click, from bob (coder 2) by a key on the focused row.
-    claim_row.get_by_role("button", name="Accept").click()
+    claim_row.get_by_role("button", name="Accept alice’s Claim").click()
     expect(claim_row.locator(".consensus-tag")).to_have_count(1)
     page.locator(f"#row-{framing.start}-{framing.end}").focus()
     page.keyboard.press("2")
@@ -74,6 +74,14 @@ def test_it_builds_a_consensus_from_two_coders_and_exports_it(
     expect(page.locator(f"#row-{claim.start}-{claim.end} .provenance")).to_contain_text(
         "Accepted from alice · decided by rosa"
     )
+
+    page.screenshot(path=output_dir / "review-compare.png", full_page=True)
+    page.goto(f"{live_server.url}{compare}?view=merged")
+    expect(page.locator(".compare-text .ctag.cd-consensus").first).to_be_visible()
+    dashboard = reverse("annotations:project-dashboard", args=[project.pk])
+    page.goto(f"{live_server.url}{dashboard}")
+    expect(page.locator("svg.chart rect").first).to_be_visible()
+    page.screenshot(path=output_dir / "review-dashboard.png", full_page=True)
 
     export = reverse("annotations:article-export", args=[article.pk])
     response = page.request.get(f"{live_server.url}{export}?format=csv&project={project.pk}")
