@@ -34,10 +34,10 @@ def build(articles: int, seed: int = 12) -> tuple[Project, object, list[Article]
     users = get_user_model().objects
     codebook = Codebook.objects.get(is_default=True)
     labels = list(Label.objects.filter(codebook=codebook))
-    project = Project.objects.create(name=f"bench review {articles}", codebook=codebook)
-    reviewer = users.create_user(f"bench-reviewer-{articles}")
+    project = Project.objects.create(name=f"bench review {articles}-{seed}", codebook=codebook)
+    reviewer = users.create_user(f"bench-reviewer-{articles}-{seed}")
     ProjectMember.objects.create(project=project, user=reviewer, role="reviewer")
-    coders = [users.create_user(f"bench-coder-{articles}-{n}") for n in range(CODERS)]
+    coders = [users.create_user(f"bench-coder-{articles}-{seed}-{n}") for n in range(CODERS)]
     ProjectMember.objects.bulk_create(
         ProjectMember(project=project, user=u, role="annotator") for u in coders
     )
@@ -104,7 +104,7 @@ def measure(runs: int, log=print) -> list[dict]:
     compare = reverse("annotations:article-compare", args=[project.pk, articles[0].pk])
     results.append(_time("comparison page (3 × 50 tags)", 100, runs, lambda: client.get(compare)))
     results += _dashboard(client, project, "200 articles", runs)
-    small, small_reviewer, _ = build(20)
+    small, small_reviewer, _ = build(20, seed=13)
     client.force_login(small_reviewer)
     results += _dashboard(client, small, "20 articles", runs)
     log(f"Review bench: projects of 200 and 20 articles, {CODERS} coders × {TAGS} tags each.")
