@@ -18,6 +18,9 @@ from annotations.models import (
     Codebook,
     FramingTerm,
     Label,
+    Project,
+    ProjectArticle,
+    ProjectMember,
     Relation,
     Suggestion,
 )
@@ -378,3 +381,28 @@ admin.site.unregister(Article)
 @admin.register(Article)
 class CodedArticleAdmin(ArticleAdmin):
     actions = [*ArticleAdmin.actions, *(_export_articles_action(fmt) for fmt in records.FORMATS)]
+
+
+class ProjectMemberInline(admin.TabularInline):
+    model = ProjectMember
+    fields = ["user", "role"]
+    raw_id_fields = ["user"]
+    extra = 1
+
+
+class ProjectArticleInline(admin.TabularInline):
+    model = ProjectArticle
+    fields = ["article", "adjudication_opened_at"]
+    raw_id_fields = ["article"]
+    extra = 1
+
+
+@admin.register(Project)
+class ProjectAdmin(admin.ModelAdmin):
+    """Staff create projects and manage any of them here as well as in the app."""
+
+    list_display = ["name", "codebook", "blind", "allow_unassigned", "created_at"]
+    list_filter = ["blind", "allow_unassigned"]
+    list_select_related = ["codebook"]
+    search_fields = ["name"]
+    inlines = [ProjectMemberInline, ProjectArticleInline]

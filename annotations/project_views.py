@@ -185,14 +185,22 @@ def project_articles_page(request: HttpRequest, pk: int) -> HttpResponse:
             return HttpResponse(status=404)
         form = ArticlesAddForm(request.POST, candidates=_candidates(request, project))
         if form.is_valid():
-            added = projects.articles_add(
-                project=project, articles=list(form.cleaned_data["articles"])
-            )
-            if not request.htmx:
-                return _back(
-                    request, "annotations:project-articles", project, f"{added} article(s) added."
+            try:
+                added = projects.articles_add(
+                    project=project, articles=list(form.cleaned_data["articles"])
                 )
-            return _render(request, ARTICLES_PAGE, "articles", _articles_context(request, project))
+            except projects.ProjectError as exc:
+                form.add_error("articles", str(exc))
+            else:
+                if not request.htmx:
+                    return _back(
+                        request,
+                        "annotations:project-articles",
+                        project,
+                        f"{added} article{'s' if added != 1 else ''} added.",
+                    )
+                context = _articles_context(request, project)
+                return _render(request, ARTICLES_PAGE, "articles", context)
         context = _articles_context(request, project, form)
         return _render(request, ARTICLES_PAGE, "articles", context, 422)
     if request.method != "GET":

@@ -7,8 +7,14 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from annotations import draw
-from annotations.models import Assignment, Project, ProjectArticle, ProjectMember
+from annotations import codebooks, draw
+from annotations.models import (
+    ArticleCodebook,
+    Assignment,
+    Project,
+    ProjectArticle,
+    ProjectMember,
+)
 from newsdesk.models import Article
 
 Role = ProjectMember.Role
@@ -59,10 +65,30 @@ def member_remove(*, member: ProjectMember) -> None:
 
 @transaction.atomic
 def articles_add(*, project: Project, articles: list[Article]) -> int:
-    """Adds the articles not yet in the project; returns how many were new."""
+    """Adds the articles not yet in the project; returns how many were new.
+
+    The project's articles are coded under its codebook: one not yet coded under another
+    is put under it (as the admin's "Articles' codebooks" would); one coded, or with tags,
+    under another refuses the whole addition.
+    """
     have = set(project.project_articles.values_list("article_id", flat=True))
-    new = [ProjectArticle(project=project, article=a) for a in articles if a.pk not in have]
-    ProjectArticle.objects.bulk_create(new)
+    new = [a for a in articles if a.pk not in have]
+    codebook = project.codebook
+    for article in new:
+        named = codebooks.named_codebook(article)
+        if named is not None and named.pk != codebook.pk:
+            raise ProjectError(
+                f"“{article.title}” is coded under the codebook “{named}”, and {project} "
+                f"under “{codebook}”: nothing was added."
+            )
+        if named is None and not codebook.is_default:
+            if codebooks.tags_outside(article, codebook):
+                raise ProjectError(
+                    f"“{article.title}” has tags made under another codebook than "
+                    f"“{codebook}”: nothing was added."
+                )
+            ArticleCodebook.objects.create(article=article, codebook=codebook)
+    ProjectArticle.objects.bulk_create(ProjectArticle(project=project, article=a) for a in new)
     return len(new)
 
 

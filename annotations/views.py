@@ -21,7 +21,7 @@ from annotations import (
     summary,
 )
 from annotations.forms import AnnotationCreateForm, attributes_from_post
-from annotations.models import Annotation, Label, Relation, Suggestion
+from annotations.models import Annotation, Assignment, Label, Relation, Suggestion
 from newsdesk import reader
 from newsdesk.models import EntityMention
 
@@ -69,6 +69,10 @@ def article_workbench(request: HttpRequest, article_pk: int) -> HttpResponse:
         "layer_owner": layer_owner,
         "read_only": read_only,
         "not_assigned": not_assigned,
+        "assignment": Assignment.objects.filter(article=article, user=request.user)
+        .select_related("project")
+        .order_by("done_at", "pk")
+        .first(),
         "annotators": access.layer_choices(request.user, article, sees_others=sees_others),
         "may_export_all": sees_others,
     }

@@ -8,3 +8,7 @@ from django.dispatch import Signal
 # Sent once an article's entity mentions are stored and committed, by the worker that
 # found them. Arguments: ``article_id``.
 entities_extracted = Signal()
+
+# Sent by ``manage.py load_demo`` once the demo accounts and articles exist, so that the
+# coding side can put them to work together. Arguments: ``users``, ``articles``.
+demo_loaded = Signal()

@@ -34,11 +34,6 @@ def into_default_project(apps, schema_editor):
     )
 
 
-def out_of_default_project(apps, schema_editor):
-    """Back to no projects: the memberships and article links go, articles and tags stay."""
-    apps.get_model("annotations", "Project").objects.filter(name=DEFAULT_PROJECT).delete()
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("annotations", "0011_label_colour_and_note_limits"),
@@ -202,5 +197,8 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
-        migrations.RunPython(into_default_project, out_of_default_project),
+        # Backwards there is nothing to undo by hand: unapplying drops the project tables,
+        # and articles, users and tags never changed. (Deleting the rows first would leave
+        # PostgreSQL with pending foreign-key checks on the tables being dropped.)
+        migrations.RunPython(into_default_project, migrations.RunPython.noop),
     ]

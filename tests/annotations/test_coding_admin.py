@@ -131,3 +131,33 @@ def test_every_admin_change_to_a_tag_is_in_its_history_naming_the_fields(
     assert (source_tag.label, source_tag.note) == (official_label, "Unnamed official.")
     history = client.get(reverse("admin:annotations_annotation_history", args=[source_tag.pk]))
     assert "Changed Note." in history.content.decode()
+
+
+def test_staff_create_a_project_with_members_and_articles_in_the_admin(
+    client, staff, alice, article, codebook
+):
+    from annotations.models import Project
+
+    client.force_login(staff)
+    response = client.post(
+        reverse("admin:annotations_project_add"),
+        {
+            "name": "Gaza coverage",
+            "codebook": codebook.pk,
+            "blind": "on",
+            "allow_unassigned": "on",
+            "members-TOTAL_FORMS": "1",
+            "members-INITIAL_FORMS": "0",
+            "members-0-user": alice.pk,
+            "members-0-role": "reviewer",
+            "project_articles-TOTAL_FORMS": "1",
+            "project_articles-INITIAL_FORMS": "0",
+            "project_articles-0-article": article.pk,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    project = Project.objects.get(name="Gaza coverage")
+    assert list(project.members.values_list("user__username", "role")) == [("alice", "reviewer")]
+    assert list(project.project_articles.values_list("article_id", flat=True)) == [article.pk]
+    changelist = client.get(reverse("admin:annotations_project_changelist"))
+    assert "Gaza coverage" in changelist.content.decode()

@@ -297,3 +297,80 @@ def test_without_unassigned_coding_an_annotator_reads_but_cannot_tag_unassigned_
     assert not bob_client.get(url("workbench", article.pk)).context["read_only"]
     assert bob_client.post(url("annotation-create", article.pk), data).status_code == 201
     assert Annotation.objects.get().owner == bob
+
+
+def test_the_demo_puts_its_people_and_articles_in_one_project(capsys):
+    from django.core.management import call_command
+
+    from annotations import access
+    from annotations.models import Project
+
+    call_command("load_demo")
+    call_command("load_demo")  # again: nothing doubled
+    project = Project.objects.get(name="Demo")
+    assert roles(project) == {"alice": "annotator", "bob": "annotator", "editor": "manager"}
+    assert project.project_articles.count() == 3
+    alice = project.members.get(user__username="alice").user
+    assert access.articles_for(alice).count() == 3
+
+
+def test_articles_added_to_a_project_are_coded_under_its_codebook(
+    project, charlie, charlie_client, article, tag, alice, claim_label
+):
+    from annotations.models import ArticleCodebook, Codebook
+
+    other = Codebook.objects.create(name="Elections")
+    project.codebook = other
+    project.save(update_fields=["codebook"])
+    fresh = ingestion.article_ingest(text="A fresh upload of charlie's.", user=charlie)
+    charlie_client.post(url("project-articles", project.pk), {"articles": [fresh.pk]})
+    assert ArticleCodebook.objects.get(article=fresh).codebook == other
+    tagged = ingestion.article_ingest(text="Tagged under the news codebook.", user=charlie)
+    tag(tagged, charlie, claim_label, "Tagged")
+    response = charlie_client.post(
+        url("project-articles", project.pk), {"articles": [tagged.pk]}, headers=HTMX
+    )
+    assert response.status_code == 422
+    assert "has tags made under another codebook than “Elections”" in response.content.decode()
+    assert not ProjectArticle.objects.filter(article=tagged).exists()
+    assert not ArticleCodebook.objects.filter(article=tagged).exists()
+
+
+def test_the_workbench_of_an_assigned_article_marks_it_done_and_goes_to_the_queue(
+    project, article, alice, alice_client
+):
+    assignment = Assignment.objects.create(project=project, article=article, user=alice)
+    page = alice_client.get(url("workbench", article.pk)).content.decode()
+    assert f'action="{url("assignment-done", assignment.pk)}"' in page
+    response = alice_client.post(url("assignment-done", assignment.pk))
+    assert response.status_code == 302 and response["Location"] == url("project-queue", project.pk)
+    assignment.refresh_from_db()
+    assert assignment.done_at is not None
+    page = alice_client.get(url("workbench", article.pk)).content.decode()
+    assert f'action="{url("assignment-reopen", assignment.pk)}"' in page
+
+
+def test_the_workbench_of_a_project_annotator_costs_the_same_with_more_projects_and_tags(
+    project, article, alice, alice_client, team, labels_for_bulk, django_user_model
+):
+    from tests.annotations.test_views_queries import bulk_tags, count_queries
+
+    project.allow_unassigned = False
+    project.save(update_fields=["allow_unassigned"])
+    Assignment.objects.create(project=project, article=article, user=alice)
+    bulk_tags(article, alice, labels_for_bulk, 10)
+    page = url("workbench", article.pk)
+    alice_client.get(page)
+    _, few = count_queries(lambda: alice_client.get(page))
+    for n in range(5):  # more projects holding the article, more members, more tags
+        django_user_model.objects.create_user(f"coder{n}")
+        team(article, name=f"Team {n}", alice=True, **{f"coder{n}": True})
+    bulk_tags(article, alice, labels_for_bulk, 190, skip=10)
+    response, many = count_queries(lambda: alice_client.get(page))
+    assert response.status_code == 200 and not response.context["read_only"]
+    assert len(many) == len(few), [q["sql"] for q in many]
+
+
+@pytest.fixture
+def labels_for_bulk(claim_label, source_label, framing_label):
+    return [claim_label, source_label, framing_label]

@@ -193,8 +193,9 @@ def assert_exact(article: Article, tag: Annotation, quote: str, nth: int = 0) ->
 
 
 def test_it_tags_a_source_and_a_claim_links_them_and_keeps_them_after_reload(
-    page, live_server, login, article, alice, bob
+    page, live_server, login, article, alice, bob, team
 ):
+    team(article, alice=True, bob=True)  # bob codes the same article, blind
     login(page, live_server, "alice", "alice-password-1")
     open_workbench(page, live_server, article)
 

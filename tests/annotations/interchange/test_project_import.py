@@ -185,3 +185,38 @@ def test_only_a_manager_may_ask_for_new_members(client, article, project, alice,
     )
     assert not Annotation.objects.exists()
     assert not get_user_model().objects.filter(username="dana").exists()
+
+
+def test_w3c_creators_become_members_of_the_project(article, project, charlie, codebook):
+    start = article.text.index(SOURCE_QUOTE)
+
+    def item(nickname, n):
+        return {
+            "id": f"https://elsewhere.example/anno/{n}",
+            "type": "Annotation",
+            "motivation": "tagging",
+            "creator": {"type": "Person", "nickname": nickname},
+            "body": {"type": "TextualBody", "purpose": "tagging", "value": "Source"},
+            "target": {
+                "source": "https://elsewhere.example/doc/1",
+                "selector": {
+                    "type": "TextPositionSelector",
+                    "start": start,
+                    "end": start + len(SOURCE_QUOTE),
+                },
+            },
+        }
+
+    data = json.dumps([item("gina", 1), item("hal", 2)]).encode()
+    result = one(
+        [Upload("coded.json", data)],
+        charlie,
+        codebook,
+        article=article,
+        project=project,
+        create_members=True,
+    )
+    assert result.ok, result.error
+    assert sorted(result.members_added) == ["gina", "hal"]
+    assert sorted(Annotation.objects.values_list("owner__username", flat=True)) == ["gina", "hal"]
+    assert {"gina", "hal"} <= set(project.members.values_list("user__username", flat=True))
