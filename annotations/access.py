@@ -39,6 +39,7 @@ __all__ = [
     "others_tags_visible",
     "project_for",
     "project_for_managing",
+    "project_for_review",
     "projects_for",
     "relation_for_change",
     "role_in",
@@ -62,6 +63,16 @@ def projects_for(user) -> QuerySet[Project]:
 def project_for(user, pk: int) -> Project:
     """One of the user's projects, or a 404 that does not say whether it exists."""
     return get_object_or_404(projects_for(user).select_related("codebook"), pk=pk)
+
+
+def project_for_review(user, pk: int) -> Project:
+    """A project the user reviews or manages (staff: any), or a 404: its comparison pages,
+    consensus and dashboard are nobody else's business."""
+    project = project_for(user, pk)
+    project.viewer_role = role_in(user, project)  # the caller's role, asked once
+    if project.viewer_role not in REVIEWING_ROLES:
+        raise Http404
+    return project
 
 
 def role_in(user, project) -> str | None:

@@ -382,3 +382,40 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article} to {self.user} ({self.project})"
+
+
+class ConsensusLayer(models.Model):
+    """A project's consensus: its tags are Annotation rows of a user of its own, who
+    cannot log in, so every reader of tags (exports first) reads it as one more layer."""
+
+    project = models.OneToOneField(Project, on_delete=models.CASCADE, related_name="consensus")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="consensus_layer"
+    )
+
+    def __str__(self) -> str:
+        return f"Consensus of {self.project}"
+
+
+class ConsensusDecision(models.Model):
+    """Where a consensus tag came from: the coders' tags and coders, who decided, when."""
+
+    class How(models.TextChoices):
+        ACCEPTED = "accepted", "Accepted"
+        AGREED = "agreed", "All coders agreed"
+        EDITED = "edited", "Edited"
+        ADDED = "added", "Added by the reviewer"
+
+    tag = models.OneToOneField(Annotation, on_delete=models.CASCADE, related_name="decision")
+    layer = models.ForeignKey(ConsensusLayer, on_delete=models.CASCADE, related_name="decisions")
+    sources = models.ManyToManyField(Annotation, blank=True, related_name="consensus_uses")
+    # The coders' usernames when decided: the record stays readable if a tag goes away.
+    coders = models.JSONField(default=list, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="consensus_decisions"
+    )
+    decided_at = models.DateTimeField()
+    how = models.CharField(max_length=16, choices=How)
+
+    def __str__(self) -> str:
+        return f"{self.get_how_display()} by {self.decided_by} ({self.tag_id})"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from annotations import project_urls, run_views, views
+from annotations import project_urls, review_views, run_views, views
 from annotations.interchange import views as interchange
 
 app_name = "annotations"
@@ -23,6 +23,46 @@ urlpatterns = [
         "articles/<int:article_pk>/suggestions/retry/",
         run_views.suggestions_retry,
         name="suggestions-retry",
+    ),
+    path(
+        "projects/<int:project_pk>/review/",
+        review_views.project_dashboard,
+        name="project-dashboard",
+    ),
+    path(
+        "projects/<int:project_pk>/agreement.csv",
+        review_views.project_agreement_csv,
+        name="project-agreement-csv",
+    ),
+    path(
+        "projects/<int:project_pk>/articles/<int:article_pk>/compare/",
+        review_views.article_compare,
+        name="article-compare",
+    ),
+    path(
+        "projects/<int:project_pk>/articles/<int:article_pk>/consensus/accept/",
+        review_views.consensus_accept,
+        name="consensus-accept",
+    ),
+    path(
+        "projects/<int:project_pk>/articles/<int:article_pk>/consensus/accept-agreed/",
+        review_views.consensus_accept_agreed,
+        name="consensus-accept-agreed",
+    ),
+    path(
+        "projects/<int:project_pk>/articles/<int:article_pk>/consensus/add/",
+        review_views.consensus_add,
+        name="consensus-add",
+    ),
+    path(
+        "projects/<int:project_pk>/consensus/<int:pk>/edit/",
+        review_views.consensus_edit,
+        name="consensus-edit",
+    ),
+    path(
+        "projects/<int:project_pk>/consensus/<int:pk>/remove/",
+        review_views.consensus_remove,
+        name="consensus-remove",
     ),
     path("suggestions/<int:pk>/accept/", views.suggestion_accept, name="suggestion-accept"),
     path(

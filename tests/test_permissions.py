@@ -15,6 +15,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from annotations import consensus
 from annotations.models import Annotation, Assignment, Category, Label, Relation, Suggestion
 from newsdesk.models import Article, EntityMention, ImportBatch, ImportItem
 
@@ -103,6 +104,32 @@ EXPECTED = {
     "annotations:project-queue": ("GET", "project", {}, everyone(200)),
     "annotations:assignment-done": ("POST", "assignment", {}, owner_only(200)),
     "annotations:assignment-reopen": ("POST", "assignment", {}, owner_only(200)),
+    # The review side (issue 12): the project's reviewers and managers only; alice and bob
+    # are its annotators, staff manage every project.
+    "annotations:project-dashboard": ("GET", "project", {}, staff_only(200)),
+    "annotations:project-agreement-csv": ("GET", "project", {}, staff_only(200)),
+    "annotations:article-compare": ("GET", "project article", {}, staff_only(200)),
+    "annotations:consensus-accept": ("POST", "project article", "accept", staff_only(200)),
+    # One coder only: nothing to agree on, said with a 422.
+    "annotations:consensus-accept-agreed": (
+        "POST",
+        "project article",
+        {},
+        staff_only(422),
+    ),
+    "annotations:consensus-add": ("POST", "project article", "consensus", staff_only(200)),
+    "annotations:consensus-edit": (
+        "POST",
+        "project consensus_tag",
+        "consensus",
+        staff_only(200),
+    ),
+    "annotations:consensus-remove": (
+        "POST",
+        "project consensus_tag",
+        {},
+        staff_only(200),
+    ),
     "login": ("GET", None, {}, {"anonymous": 200, "alice": 200, "bob": 200, "staff": 200}),
     "logout": ("POST", None, {}, {"anonymous": 302, "alice": 302, "bob": 302, "staff": 302}),
     "admin": ("GET", None, {}, {"anonymous": 302, "alice": 302, "bob": 302, "staff": 200}),
@@ -193,8 +220,12 @@ def objects(alice, bob, team):
     )
     batch = ImportBatch.objects.create(user=alice, name="two files", finished_at=timezone.now())
     ImportItem.objects.create(batch=batch, position=0, name="a.txt", status="failed", message="x")
+    consensus_tag = consensus.accept_tag(
+        project=project, tag=other_source, reviewer=alice, coders_tags=[other_source]
+    )
     return {
         "project": project,
+        "consensus_tag": consensus_tag,
         "member": project.members.get(user=bob),
         "assignment": Assignment.objects.create(project=project, article=article, user=alice),
         "article": article,
@@ -222,6 +253,11 @@ def form_data(kind, objects) -> dict:
     if kind == "create":
         start = TEXT.index("strikes")
         return {"label": objects["claim"].pk, "start": start, "end": start + 7, "quote": "strikes"}
+    if kind == "accept":
+        return {"tag": objects["tag"].pk}
+    if kind == "consensus":
+        start = TEXT.index("strikes")
+        return {"label": objects["claim"].pk, "start": start, "end": start + 7}
     if kind == "link":
         return {"to": objects["other_source"].pk, "type": "attributed_to"}
     return kind

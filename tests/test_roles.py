@@ -37,6 +37,8 @@ def only(status: int, *roles: str) -> dict[str, int]:
 
 NOBODY = only(200)  # alice's own writes: 404 for everyone else, staff included
 MANAGERS = only(200, "manager", "staff")
+REVIEWERS = only(200, "reviewer", "manager", "staff")
+BLIND = only(409, "reviewer", "manager") | {"staff": 200}  # before the article is opened
 
 # route: (method, object, data, statuses, statuses once the article is opened)
 EXPECTED = {
@@ -108,6 +110,29 @@ EXPECTED = {
     "annotations:project-queue": ("GET", "project", {}, members(200), None),
     "annotations:assignment-done": ("POST", "assignment", {}, NOBODY, None),
     "annotations:assignment-reopen": ("POST", "assignment", {}, NOBODY, None),
+    # The review side: reviewers, managers and staff. In the blind project a reviewer's
+    # comparison shows only "Open for adjudication" and consensus writes are a 409 until
+    # the article is opened; staff see and write at once. One coder: nothing agreed (422).
+    "annotations:project-dashboard": ("GET", "project", {}, REVIEWERS, None),
+    "annotations:project-agreement-csv": ("GET", "project", {}, REVIEWERS, None),
+    "annotations:article-compare": ("GET", "project article", {}, REVIEWERS, None),
+    "annotations:consensus-accept": ("POST", "project article", "accept", BLIND, REVIEWERS),
+    "annotations:consensus-accept-agreed": (
+        "POST",
+        "project article",
+        {},
+        only(409, "reviewer", "manager") | {"staff": 422},
+        only(422, "reviewer", "manager", "staff"),
+    ),
+    "annotations:consensus-add": ("POST", "project article", "consensus", BLIND, REVIEWERS),
+    "annotations:consensus-edit": (
+        "POST",
+        "project consensus_tag",
+        "consensus",
+        BLIND,
+        REVIEWERS,
+    ),
+    "annotations:consensus-remove": ("POST", "project consensus_tag", {}, BLIND, REVIEWERS),
 }
 # Not about projects: in tests/test_permissions.py only.
 ELSEWHERE = {"login", "logout", "admin"}

@@ -20,7 +20,7 @@ from django.db.models import Q, QuerySet
 
 from annotations import access, voice
 from annotations.interchange import brat, jsonl, labelstudio, records, table, w3c
-from annotations.models import Annotation, Category, Label, Relation
+from annotations.models import Annotation, Category, ConsensusLayer, Label, Relation
 from newsdesk import ingest
 from newsdesk.models import Article, EntityMention
 
@@ -38,11 +38,15 @@ class AnnotatorNotFound(ExportError):
 
 @dataclass(frozen=True)
 class Scope:
-    """Whose tags: ``annotator`` None means every annotator's (staff only). ``user`` is
-    who asks (None for the management command, which runs with the site's rights)."""
+    """Whose tags: ``annotator`` None means every coder's (staff, or a project's reviewers),
+    never a consensus layer's; a consensus is exported as its layer's user. ``user`` is who
+    asks (None for the management command, which runs with the site's rights); ``project``
+    narrows "every coder" to the project's members."""
 
     user: object | None
     annotator: object | None
+    project: object | None = None
+    consensus: bool = False
 
     @property
     def own(self) -> bool:
@@ -50,29 +54,70 @@ class Scope:
 
     def tags(self) -> QuerySet[Annotation]:
         tags = Annotation.objects.live()
+        if self.consensus:
+            # The reviewers' own work, not a coder's: no blind mode applies.
+            return tags.filter(owner=self.annotator)
         if self.user is not None and not self.own and not self.user.is_staff:
             # Others' tags only from the articles where this user sees them (blind mode).
             visible = Q(article__in=access.others_tags_visible(self.user))
             tags = tags.filter(visible | Q(owner=self.user))
-        return tags if self.annotator is None else tags.filter(owner=self.annotator)
+        if self.annotator is not None:
+            return tags.filter(owner=self.annotator)
+        tags = tags.exclude(owner_id__in=ConsensusLayer.objects.values("user_id"))
+        if self.project is not None:
+            tags = tags.filter(owner__project_memberships__project=self.project)
+        return tags
 
     def describe(self) -> str:
-        return "all annotators" if self.annotator is None else self.annotator.get_username()
+        if self.consensus:
+            return f"the consensus of {self.project.name}"
+        if self.annotator is None:
+            return (
+                "all annotators" if self.project is None else f"all coders of {self.project.name}"
+            )
+        return self.annotator.get_username()
 
 
-def scope_for(user, annotator: str | None = None) -> Scope:
-    """The tags ``user`` may export, optionally narrowed to one annotator by username."""
+LAYERS = ("", "consensus", "all")
+
+
+def scope_for(user, annotator: str | None = None, *, layer: str = "", project=None) -> Scope:
+    """The tags ``user`` may export, optionally narrowed to one annotator by username.
+
+    In a ``project`` its reviewers and managers choose the layer: ``consensus``, ``all``
+    coders, or one coder (``annotator``); by default the consensus once it has tags, else
+    all coders. Anybody else exports their own tags, as outside projects.
+    """
     annotator = (annotator or "").strip()
-    if not annotator:
-        return Scope(user, None if access.may_export_for_others(user) else user)
-    if annotator == user.get_username():
-        return Scope(user, user)
-    if not access.may_export_for_others(user):
+    layer = (layer or "").strip()
+    if layer not in LAYERS:
+        raise ExportError("layer must be “consensus”, “all” or left out.")
+    reviews = project is not None and access.role_in(user, project) in access.REVIEWING_ROLES
+    others = reviews or (project is None and access.may_export_for_others(user))
+    if layer and project is None:
+        raise ExportError("Choosing a layer needs a project (project=<id>).")
+    if layer and not reviews:
+        raise AnnotatorNotFound("Only the project's reviewers export its layers.")
+    if layer == "consensus" or (reviews and not layer and not annotator):
+        found = ConsensusLayer.objects.filter(project=project).select_related("user").first()
+        has_tags = found is not None and Annotation.objects.for_user(found.user).exists()
+        if has_tags:
+            return Scope(user, found.user, project, consensus=True)
+        if layer == "consensus":
+            raise ExportError(f"The project {project.name} has no consensus yet.")
+    if layer == "all" or (not annotator and others):
+        return Scope(user, None, project)
+    if not annotator or annotator == user.get_username():
+        return Scope(user, user, project)
+    if not others:
         raise AnnotatorNotFound("You can export your own tags only.")
-    other = get_user_model().objects.filter(username=annotator).first()
+    coders = get_user_model().objects.exclude(pk__in=ConsensusLayer.objects.values("user_id"))
+    if project is not None:
+        coders = coders.filter(project_memberships__project=project)
+    other = coders.filter(username=annotator).first()
     if other is None:
         raise AnnotatorNotFound(f"There is no annotator named “{annotator}”.")
-    return Scope(user, other)
+    return Scope(user, other, project)
 
 
 def check_format(value: str | None) -> str:

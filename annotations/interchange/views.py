@@ -6,7 +6,7 @@ filtered selection of articles, the admin's choice; every export streams
 """
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -83,10 +83,16 @@ def _slug(value: str) -> str:
 @require_GET
 def article_export(request: HttpRequest, article_pk: int) -> HttpResponse:
     article = get_object_or_404(access.articles_for(request.user), pk=article_pk)
+    project = _project(request, article)
     try:
         fmt = export_feed.check_format(request.GET.get("format"))
         original = _original_offsets(request, fmt)
-        scope = export_feed.scope_for(request.user, request.GET.get("annotator"))
+        scope = export_feed.scope_for(
+            request.user,
+            request.GET.get("annotator"),
+            layer=request.GET.get("layer", ""),
+            project=project,
+        )
     except export_feed.AnnotatorNotFound as exc:
         return _refused(str(exc), 404)
     except export_feed.ExportError as exc:
@@ -100,10 +106,16 @@ def article_export(request: HttpRequest, article_pk: int) -> HttpResponse:
 @require_GET
 def selection_export(request: HttpRequest) -> HttpResponse:
     """The articles the list's filters select (and, from the admin, chosen ids)."""
+    project = _project(request)
     try:
         fmt = export_feed.check_format(request.GET.get("format"))
         original = _original_offsets(request, fmt)
-        scope = export_feed.scope_for(request.user, request.GET.get("annotator"))
+        scope = export_feed.scope_for(
+            request.user,
+            request.GET.get("annotator"),
+            layer=request.GET.get("layer", ""),
+            project=project,
+        )
         ids = _ids(request.GET.get("articles", ""))
     except export_feed.AnnotatorNotFound as exc:
         return _refused(str(exc), 404)
@@ -119,12 +131,31 @@ def selection_export(request: HttpRequest) -> HttpResponse:
         )
         return _refused(f"The filters are not valid. {problems}", 400)
     articles = form.filter(access.articles_for(request.user))
+    if project is not None:
+        articles = articles.filter(project_links__project=project)
     if ids is not None:
         articles = articles.filter(pk__in=ids)
     chosen = export_feed.selection(scope, articles)
     label = f"Newsdesk export: tags of {scope.describe()} on the selected articles"
     name = f"tags-{_slug(scope.describe())}"
     return export_response(request, fmt, chosen, name, label, original_offsets=original)
+
+
+def _project(request: HttpRequest, article: Article | None = None):
+    """The ``?project=`` the export is made in (one of the user's, else a 404); for one
+    article, its project when it belongs to exactly one of them."""
+    value = request.GET.get("project", "")
+    if value:
+        if not (value.isascii() and value.isdigit()):
+            raise Http404
+        project = access.project_for(request.user, int(value))
+        if article is not None and not project.project_articles.filter(article=article).exists():
+            raise Http404
+        return project
+    if article is None:
+        return None
+    projects = list(access.projects_for(request.user).filter(project_articles__article=article)[:2])
+    return projects[0] if len(projects) == 1 else None
 
 
 def _ids(value: str) -> list[int] | None:

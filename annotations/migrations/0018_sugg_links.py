@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("annotations", "0016_learn_suggester_model"),
+        ("annotations", "0017_review_consensus"),
     ]
 
     operations = [

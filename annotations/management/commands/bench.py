@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 from django.test.utils import override_settings, setup_databases, teardown_databases
 
-from annotations.benchmarks import article_list, endpoints, exports, imports, suggestions
+from annotations.benchmarks import article_list, endpoints, exports, imports, review, suggestions
 
 
 class Command(BaseCommand):
@@ -55,6 +55,7 @@ class Command(BaseCommand):
             with override_settings(DEBUG=False, ALLOWED_HOSTS=["testserver"]):
                 results = [] if exports_only else endpoints.measure(runs, log=self.stderr.write)
                 results += [] if exports_only else [article_list.measure(runs)]
+                results += [] if exports_only else review.measure(runs, log=self.stderr.write)
                 export_results = exports.export_figures()
                 imported = []
                 if import_count and not exports_only:
