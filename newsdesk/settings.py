@@ -85,6 +85,10 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# The number of queries of each answer in an X-Queries header, for `manage.py bench`.
+if envbool("NEWSDESK_QUERY_COUNT_HEADER", "False"):
+    MIDDLEWARE.insert(0, "newsdesk.querycount.QueryCountHeaderMiddleware")
+
 ROOT_URLCONF = "newsdesk.urls"
 WSGI_APPLICATION = "newsdesk.wsgi.application"
 
