@@ -7,6 +7,7 @@ rendering 1,000 tag rows took 3.1 ms here against 41 ms through a Django templat
 
 from html import escape
 
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from annotations import suggest
@@ -58,4 +59,20 @@ def suggestion_row_html(suggestion: Suggestion, accept_url: str, dismiss_url: st
         "Accept</button> "
         f'<button type="button" class="sug-dismiss" hx-post="{dismiss_url}" hx-swap="none" '
         f'aria-label="Dismiss: {escape(quote)}">Dismiss</button></span></li>'
+    )
+
+
+def suggestion_row(suggestion: Suggestion) -> str:
+    return suggestion_row_html(
+        suggestion,
+        reverse("annotations:suggestion-accept", args=[suggestion.pk]),
+        reverse("annotations:suggestion-dismiss", args=[suggestion.pk]),
+    )
+
+
+def more_row(url: str, left: int) -> str:
+    """The end of a list with more rows: loaded when scrolled into view, or by its button."""
+    return mark_safe(
+        f'<li class="more-rows" hx-get="{escape(url)}" hx-trigger="intersect once, click" '
+        f'hx-swap="outerHTML"><button type="button">More ({left:,} left)</button></li>'
     )

@@ -72,6 +72,10 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Static files straight after the security headers, before sessions and the login wall.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages and fragments gzipped (static files come precompressed from WhiteNoise above).
+    # BREACH: Django masks the CSRF token anew in every answer and this middleware adds
+    # random bytes to each gzip header (Django >= 4.2), so compression reveals no secret.
+    "django.middleware.gzip.GZipMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
