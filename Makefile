@@ -4,8 +4,11 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# `make run RELOAD=1` (or `make dev`) restarts the web processes when a Python file changes.
+RELOAD ?=
+WEB_WORKERS ?= 2
 
-.PHONY: run test lint worker bench bench-browser clean
+.PHONY: run dev test lint worker bench bench-browser clean
 
 # Newest Python >= 3.12: on PATH first, then pyenv's installed versions.
 $(PY):
@@ -31,14 +34,18 @@ $(STAMP): requirements.txt | $(PY)
 run: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
-	@echo "Serving Newsdesk on http://$(HOST):$(PORT)/ with a background worker (Ctrl-C stops both)."
+	@echo "Serving Newsdesk through gunicorn on http://$(HOST):$(PORT)/ with a background worker$(if $(RELOAD), and auto-reload,) (Ctrl-C stops both)."
 	@( trap 'kill $$child 2>/dev/null; wait $$child; exit 0' TERM; \
 	  while :; do \
 	    $(PY) manage.py db_worker --no-startup-delay & child=$$!; wait $$child; \
 	    echo "db_worker stopped (exit $$?); starting it again in 2 s" >&2; sleep 2; \
 	  done ) & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT; \
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	$(VENV)/bin/gunicorn newsdesk.wsgi --bind $(HOST):$(PORT) --workers $(WEB_WORKERS) --threads 4 \
+	  --timeout 60 --access-logfile - $(if $(RELOAD),--reload)
+
+dev:
+	$(MAKE) run RELOAD=1
 
 worker: $(STAMP)
 	$(PY) manage.py db_worker

@@ -5,9 +5,11 @@ which text blocks, sidebar rows and editor must be swapped; ``changes_context`` 
 renders just those for the ``_changes.html`` answer.
 """
 
+import json
 from dataclasses import dataclass, field
 
 from django.db.models import Q
+from django.utils.safestring import mark_safe
 
 from annotations import codebooks, editor, layers, row_html, rows
 from annotations.models import Annotation, Category, Label, Relation
@@ -64,29 +66,41 @@ class Changes:
     replace: list[int] = field(default_factory=list)  # rows re-rendered in place
     deleted: bool = False
     fresh: bool = False  # a new tag: no links, its row needs no reading
+    counts: bool = False  # the per-label and per-category counters moved
+    editor: bool = False  # the editor is answered: the one on screen no longer fits
+    info: bool = False  # what the shared hover shows for the tag (label, values) changed
 
 
 def between(pk: int, before: TagState | None, after: TagState) -> Changes:
-    """What changed on screen when tag ``pk`` went from ``before`` (None: new) to ``after``."""
+    """What changed on screen when tag ``pk`` went from ``before`` (None: new) to ``after``.
+
+    A note, or values typed in the editor, change only the tag's row (the editor on screen
+    already shows them); the text is redrawn only where its marks change: the tag appears,
+    goes, or moves to another category's underline.
+    """
     was_live = before is not None and before.live
     moved = was_live and after.live and before.category != after.category
     relabelled = was_live and after.live and before.label_id != after.label_id
     revalued = was_live and after.live and before.attributes != after.attributes
     links_before = before.links if before else frozenset()
+    links_changed = links_before != after.links
     others = _others(links_before ^ after.links)
     if relabelled or was_live != after.live:
         # Linked rows show this tag (its label, or whether it is there at all).
         others |= _others(links_before | after.links)
     kept = was_live and after.live and not moved
-    shown_differently = was_live != after.live or relabelled or revalued
+    own_row = kept and (relabelled or revalued or links_changed)
     return Changes(
         pk=pk,
-        text=(after.start, after.end) if shown_differently else None,
+        text=(after.start, after.end) if was_live != after.live or moved else None,
         insert=after.live and (not was_live or moved),
         remove=was_live and (not after.live or moved),
-        replace=sorted(others | ({pk} if kept else set())),
+        replace=sorted(others | ({pk} if own_row else set())),
         deleted=was_live and not after.live,
         fresh=before is None,
+        counts=was_live != after.live or relabelled,
+        editor=after.live and (not was_live or relabelled or links_changed),
+        info=was_live != after.live or relabelled or revalued,
     )
 
 
@@ -98,39 +112,59 @@ def changes_context(
     labels: list[Label] | None = None,
     closed_suggestions: list[int] = (),
 ) -> dict:
-    """The context of ``annotations/_changes.html`` for one write: only what changed."""
+    """The context of ``annotations/_changes.html`` for one write: only what changed, each
+    part read only when it is answered (a note alone reads nothing more)."""
     article = tag.article
-    wanted = [*([tag.pk] if change.insert else []), *change.replace]
+    wanted = [*([tag.pk] if change.insert or change.editor else []), *change.replace]
     if change.fresh:
         found = {tag.pk: rows.fresh_row(article, tag)}
+    elif wanted:
+        found = {
+            row.pk: row for row in rows.rows_with_links(article, owner, list(dict.fromkeys(wanted)))
+        }
     else:
-        found = {row.pk: row for row in rows.rows_with_links(article, owner, wanted)}
-    labels = labels if labels is not None else codebooks.article_labels(article.pk)
-    by_label, by_category = rows.counts(article, owner, labels)
+        found = {}
+    if labels is None and (change.counts or change.text or change.editor):
+        labels = codebooks.article_labels(article.pk)
+    counts = rows.counts(article, owner, labels) if change.counts else None
     inserts = []
     if change.insert and tag.pk in found:
         inserts.append(
             (row_html.row_html(found[tag.pk]), rows.next_row_pk(tag), found[tag.pk].category)
         )
+    blocks, closed, reopened = "", list(closed_suggestions), []
+    if change.text:
+        blocks, live_rows, undismissed = layers.region(article, owner, labels, *change.text)
+        tagged = {(row.category, row.start, row.end) for row in live_rows}
+        for suggestion in undismissed:
+            if (suggestion.start, suggestion.end) != (tag.start, tag.end):
+                continue
+            if (suggestion.category, suggestion.start, suggestion.end) in tagged:
+                closed.append(suggestion.pk)  # tagged by hand: no longer suggested
+            elif change.remove:
+                reopened.append(suggestion)  # its tag went: suggested again
+    closed = list(dict.fromkeys(closed))
     return {
-        "blocks_html": layers.blocks_html(article, owner, labels, *change.text)
-        if change.text
-        else "",
+        "blocks_html": blocks,
         "inserts": inserts,
         "removes": [tag.pk] if change.remove else [],
         "replaces": [
             row_html.row_html(found[pk], oob="true") for pk in change.replace if pk in found
         ],
-        "label_counts": [(label, by_label.get(label.pk, 0)) for label in labels],
-        "category_counts": [(value, by_category.get(value, 0)) for value, _ in Category.choices],
+        "label_counts": [(label, counts[0].get(label.pk, 0)) for label in labels] if counts else [],
+        "category_counts": [(value, counts[1].get(value, 0)) for value, _ in Category.choices]
+        if counts
+        else [],
         "deleted": tag if change.deleted else None,
-        "closed_suggestions": closed_suggestions,
+        "closed_suggestions": closed,
+        "reopened_suggestions": mark_safe("".join(map(row_html.suggestion_row, reopened))),
         "suggestion_count": layers.open_suggestion_count(article, owner, labels)
-        if closed_suggestions
+        if closed or reopened
         else None,
-        "editor": None
-        if change.deleted or tag.pk not in found
-        else editor.context(tag, found[tag.pk], labels),
+        "tag_info": tag_info(tag, change) if change.info else None,
+        "editor": editor.context(tag, found[tag.pk], labels)
+        if change.editor and tag.pk in found
+        else None,
     }
 
 
@@ -159,3 +193,11 @@ def accepted_pair_context(
         (row,) = rows.rows_with_links(claim.article, owner, [source.pk])
         context["inserts"].append((row_html.row_html(row), rows.next_row_pk(source), row.category))
     return context
+
+
+def tag_info(tag: Annotation, change: Changes) -> str:
+    """What the shared hover shows of the tag, as JSON: label id and values (null: gone)."""
+    shown = None
+    if not change.deleted:
+        shown = [tag.label_id, rows.values_text(tag.attributes, rows.schema_order(tag.label))]
+    return json.dumps({str(tag.pk): shown}).replace("<", "\\u003c")

@@ -7,6 +7,7 @@ app_name = "annotations"
 
 urlpatterns = [
     path("articles/<int:article_pk>/code/", views.article_workbench, name="workbench"),
+    path("articles/<int:article_pk>/code/rows/", views.workbench_rows, name="workbench-rows"),
     path("articles/<int:article_pk>/tags/", views.annotation_create, name="annotation-create"),
     path("articles/<int:article_pk>/summary/", views.article_summary, name="article-summary"),
     path("articles/<int:article_pk>/entity-names/", views.entity_names, name="entity-names"),

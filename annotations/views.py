@@ -1,5 +1,6 @@
 import dataclasses
 import json
+from urllib.parse import urlencode
 
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
@@ -21,7 +22,7 @@ from annotations import (
     summary,
 )
 from annotations.forms import AnnotationCreateForm, attributes_from_post
-from annotations.models import Annotation, Assignment, Label, Relation, Suggestion
+from annotations.models import Annotation, Assignment, Category, Relation
 from newsdesk import reader
 from newsdesk.models import EntityMention
 
@@ -60,11 +61,12 @@ def article_workbench(request: HttpRequest, article_pk: int) -> HttpResponse:
         "article": article,
         "labels": [(label, per_label[label.pk]) for label in labels],
         "groups": [
-            (value, name, len(group), mark_safe("".join(map(row_html.row_html, group))))
+            (value, name, len(group), _rows_page(article, value, group, read_only, layer_owner))
             for value, name, group in rows.grouped(tag_rows)
         ],
         "text_html": layers.full_text_html(article, mention_rows, tag_rows, suggestions),
-        "suggestions_html": mark_safe("".join(map(_suggestion_row, suggestions))),
+        "tag_info": _tag_info(tag_rows),
+        "suggestions_html": _rows_page(article, "suggestions", suggestions, read_only, None),
         "suggestion_count": len(suggestions),
         "legend": reader.legend(mention_rows),
         "layer_owner": layer_owner,
@@ -81,6 +83,66 @@ def article_workbench(request: HttpRequest, article_pk: int) -> HttpResponse:
     return TemplateResponse(request, template, context)
 
 
+# Sidebar rows come a page at a time: the first with the workbench, the next ones when
+# the end of a list is scrolled into view (or its "More" button pressed), so a long
+# article's page stays small and its DOM bounded.
+TAG_ROWS_PAGE = 100
+SUGGESTION_ROWS_PAGE = 50
+
+
+def _rows_page(article, name: str, items: list, read_only: bool, owner) -> str:
+    """The first page of one sidebar list, ending in a "More" row when there is more."""
+    size = SUGGESTION_ROWS_PAGE if name == "suggestions" else TAG_ROWS_PAGE
+    markup = row_html.suggestion_row if name == "suggestions" else row_html.row_html
+    page = items[:size]
+    html = "".join(map(markup, page))
+    if len(items) > size:
+        last = page[-1]
+        query = {"list": name, "after": f"{last.start}.{last.end}.{last.pk}"}
+        if read_only and owner is not None:
+            query["layer"] = owner.pk
+        more_url = reverse("annotations:workbench-rows", args=[article.pk])
+        html += row_html.more_row(f"{more_url}?{urlencode(query)}", len(items) - size)
+    return mark_safe(html)
+
+
+def _tag_info(tag_rows: list) -> str:
+    """What the shared hover shows of each tag: {pk: [label id, values]}, as JSON safe in
+    a script element."""
+    info = {str(row.pk): [row.label.pk, row.values] for row in tag_rows}
+    return mark_safe(json.dumps(info, separators=(",", ":")).replace("<", "\\u003c"))
+
+
+def _after(value: str) -> tuple[int, int, int] | None:
+    parts = value.split(".")
+    if len(parts) != 3 or not all(p.isascii() and p.isdigit() for p in parts):
+        return None
+    return int(parts[0]), int(parts[1]), int(parts[2])
+
+
+@require_GET
+def workbench_rows(request: HttpRequest, article_pk: int) -> HttpResponse:
+    """The next page of a sidebar list (a category's tags, or the suggestions) after the
+    row ``after`` (its start.end.pk, the lists' order), ending in a "More" row if needed."""
+    article = get_object_or_404(access.articles_for(request.user).only("pk", "text"), pk=article_pk)
+    owner = access.layer_owner(request.user, request.GET.get("layer"), article)
+    read_only = owner != request.user
+    name, after = request.GET.get("list", ""), _after(request.GET.get("after", ""))
+    if after is None or name not in {"suggestions", *Category.values}:
+        return _refused("Which list, after which row?", 400)
+    labels = codebooks.article_labels(article.pk)
+    tag_rows = rows.tag_rows(article, owner, labels)
+    if name == "suggestions":
+        items = [] if read_only else layers.open_suggestions(article, owner, tag_rows)
+    else:
+        rows.attach_links(article, owner, tag_rows)
+        rows.set_blocks(article, tag_rows)
+        items = [row for row in tag_rows if row.category == name]
+    start, end, pk = after
+    items = [i for i in items if (i.start, -i.end, i.pk) > (start, -end, pk)]
+    return HttpResponse(_rows_page(article, name, items, read_only, owner))
+
+
 @require_GET
 def article_summary(request: HttpRequest, article_pk: int) -> HttpResponse:
     """Distinct sources, anonymous ones, claims per source, framing by voice: one layer."""
@@ -91,16 +153,6 @@ def article_summary(request: HttpRequest, article_pk: int) -> HttpResponse:
     rows.set_blocks(article, tag_rows)
     context = {"article": article, "summary": summary.summarise(article.text, tag_rows)}
     return TemplateResponse(request, PAGE + "#summary", context)
-
-
-def _suggestion_row(suggestion: Suggestion) -> str:
-    pair = suggestion.link_type == Relation.Type.ATTRIBUTED_TO and suggestion.link_to_id
-    return row_html.suggestion_row_html(
-        suggestion,
-        reverse("annotations:suggestion-accept", args=[suggestion.pk]),
-        reverse("annotations:suggestion-dismiss", args=[suggestion.pk]),
-        reverse("annotations:suggestion-accept-pair", args=[suggestion.pk]) if pair else "",
-    )
 
 
 @require_POST
@@ -213,14 +265,22 @@ def annotation_update(request: HttpRequest, pk: int) -> HttpResponse:
     version, refusal = _version(request)
     if refusal:
         return refusal
-    before = changes.state_of(tag)
-    label = None
+    label, labels = None, None
     if label_pk := request.POST.get("label"):
         label_id = _int(label_pk)
-        if label_id is not None:
-            label = Label.objects.filter(codebook_id=tag.label.codebook_id, pk=label_id).first()
+        if label_id == tag.label_id:
+            label = tag.label  # the editor sends the label with every save: no reading
+        elif label_id is not None:
+            labels = codebooks.article_labels(tag.article_id)  # once, for the answer too
+            codebook = tag.label.codebook_id
+            label = next(
+                (x for x in labels if x.pk == label_id and x.codebook_id == codebook), None
+            )
         if label is None:
             return _refused("That label is not in this codebook.", 400)
+    # Only a new label can change the tag's links (some no longer fit): read them only then.
+    relabel = label is not None and label.pk != tag.label_id
+    before = changes.state_of(tag, links=None if relabel else frozenset())
     attributes = None
     if "attributes" in request.POST:
         attributes = attributes_from_post((label or tag.label).attribute_schema, request.POST)
@@ -233,7 +293,8 @@ def annotation_update(request: HttpRequest, pk: int) -> HttpResponse:
         return _conflict(request, conflict, "update")
     except services.AnnotationError as exc:
         return _refused(str(exc))
-    return _answer(request, tag, changes.between(tag.pk, before, changes.state_of(tag)))
+    after = changes.state_of(tag, links=None if relabel else frozenset())
+    return _answer(request, tag, changes.between(tag.pk, before, after), labels=labels)
 
 
 @require_POST

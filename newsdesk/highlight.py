@@ -28,6 +28,9 @@ class Span:
     ref: str  # what the span points at, listed in data-<layer>
     css: str  # classes added to every segment the span covers
     title: str = ""
+    # When set, the segment where the span starts gets the class "<edge>-s" and the one
+    # where it ends "<edge>-e": overlapping spans of one kind stay apart at their ends.
+    edge: str = ""
 
 
 @functools.lru_cache(maxsize=64)
@@ -106,8 +109,21 @@ def render_blocks(
             parts.append(chunk)
             continue
         key = tuple(n for n, _ in active)
+        edges = ()
+        if any(span.edge for _, span in active):
+            sides = (("s", "start", left), ("e", "end", right))
+            edges = tuple(
+                dict.fromkeys(
+                    f"{span.edge}-{side}"
+                    for _, span in active
+                    if span.edge
+                    for side, name, at in sides
+                    if getattr(span, name) == at
+                )
+            )
+            key = (key, edges)
         if (opening := markup.get(key)) is None:
-            opening = markup[key] = _opening([span for _, span in active])
+            opening = markup[key] = _opening([span for _, span in active], edges)
         parts.append(f"{opening}{chunk}</span>")
     parts.append("</span>")
     return "".join(parts)
@@ -118,12 +134,12 @@ def _attr(value: str) -> str:
     return escape(value)
 
 
-def _opening(spans: list[Span]) -> str:
-    if len(spans) == 1:  # the common case, kept fast
+def _opening(spans: list[Span], edges: tuple[str, ...] = ()) -> str:
+    if len(spans) == 1 and not edges:  # the common case, kept fast
         span = spans[0]
         title = f' title="{_attr(span.title)}"' if span.title else ""
         return f'<span class="{_attr(span.css)}" data-{span.layer}="{escape(span.ref)}"{title}>'
-    classes: dict[str, None] = {}
+    classes: dict[str, None] = dict.fromkeys(edges)
     refs: dict[str, list[str]] = {}
     titles: dict[str, None] = {}
     for span in spans:
@@ -131,7 +147,8 @@ def _opening(spans: list[Span]) -> str:
         refs.setdefault(span.layer, []).append(span.ref)
         if span.title:
             titles[span.title] = None
-    attrs = [f'class="{escape(" ".join(classes))}"']
+    ordered = [c for c in classes if c not in edges] + [c for c in classes if c in edges]
+    attrs = [f'class="{escape(" ".join(ordered))}"']
     attrs += [f'data-{layer}="{escape(" ".join(r))}"' for layer, r in refs.items()]
     if titles:
         attrs.append(f'title="{escape(", ".join(titles))}"')

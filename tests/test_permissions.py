@@ -61,6 +61,12 @@ EXPECTED = {
     "annotations:annotation-create": ("POST", "article", "create", everyone(201)),
     "annotations:article-summary": ("GET", "article", {}, everyone(200)),
     "annotations:entity-names": ("GET", "article", {}, everyone(200)),
+    "annotations:workbench-rows": (
+        "GET",
+        "article",
+        {"list": "claim", "after": "0.0.0"},
+        everyone(200),
+    ),
     # Staff read anyone's tag (read-only editor, issue 9 item 7); writes stay owner-only.
     "annotations:annotation-detail": (
         "GET",

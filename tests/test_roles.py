@@ -58,6 +58,13 @@ EXPECTED = {
         only(200, "reviewer", "manager", "staff"),
     ),
     "annotations:annotation-create": ("POST", "article", "create", members(201), None),
+    "annotations:workbench-rows": (
+        "GET",
+        "article",
+        {"list": "claim", "after": "0.0.0"},
+        members(200),
+        None,
+    ),
     "annotations:article-summary": ("GET", "article", {}, members(200), None),
     "annotations:entity-names": ("GET", "article", {}, members(200), None),
     "annotations:annotation-detail": (

@@ -23,8 +23,19 @@ TARGET_MS = 100
 BENCH_PROJECT = "Article list bench"
 
 
+def _bench_project(user) -> Project:
+    """The project the bench's articles are in, with ``user`` a member of it."""
+    project, _ = Project.objects.get_or_create(
+        name=BENCH_PROJECT, defaults={"codebook": Codebook.objects.get(is_default=True)}
+    )
+    ProjectMember.objects.get_or_create(project=project, user=user)
+    return project
+
+
 def _add_articles(*, first: int, count: int, size: int, user, base: str) -> None:
-    """``count`` distinct articles of ``size`` characters, in batches (bounded memory)."""
+    """``count`` distinct articles of ``size`` characters, in batches (bounded memory), in
+    the user's project, as a team's articles are (not merely their own uploads)."""
+    project = _bench_project(user)
     for batch_start in range(first, first + count, 50):
         articles = []
         for n in range(batch_start, min(batch_start + 50, first + count)):
@@ -39,8 +50,6 @@ def _add_articles(*, first: int, count: int, size: int, user, base: str) -> None
                 )
             )
         Article.objects.bulk_create(articles)
-        # In the user's project, as a team's articles are (not merely their own uploads).
-        project = Project.objects.get(name=BENCH_PROJECT)
         ProjectArticle.objects.bulk_create(
             ProjectArticle(project=project, article=a) for a in articles
         )
@@ -64,10 +73,7 @@ def measure(runs: int = 30, *, articles: int = 1_000, size: int = 100_000) -> di
     rng = random.Random(3)
     base, _ = corpus.synthetic_text(rng, size)
     user = get_user_model().objects.create_user("article-list-bench", password=None)
-    project = Project.objects.create(
-        name=BENCH_PROJECT, codebook=Codebook.objects.get(is_default=True)
-    )
-    ProjectMember.objects.create(project=project, user=user)
+    _bench_project(user)
     client = Client()
     client.force_login(user)
     url = reverse("newsdesk:article-list")

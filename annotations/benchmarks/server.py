@@ -55,9 +55,9 @@ class Server:
             raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stderr[-3000:]}")
         return result
 
-    def python(self, code: str) -> str:
+    def python(self, code: str, timeout: float = 300) -> str:
         """Run Django code against the server's database; returns what it printed."""
-        return self.manage("shell", "--no-imports", "-c", code).stdout
+        return self.manage("shell", "--no-imports", "-c", code, timeout=timeout).stdout
 
     def server_log(self) -> str:
         return self.log.read_text(errors="replace") if self.log.exists() else ""
@@ -133,16 +133,22 @@ def _stop(process: subprocess.Popen) -> None:
 
 @contextmanager
 def production_server(
-    *, workers: int = 2, threads: int = 4, db_workers: int = 0, timeout: int = 60
+    *,
+    workers: int = 2,
+    threads: int = 4,
+    db_workers: int = 0,
+    timeout: int = 60,
+    env: dict[str, str] | None = None,
 ) -> Iterator[Server]:
-    """gunicorn (``workers`` × ``threads``) and ``db_workers`` task workers on 127.0.0.1."""
+    """gunicorn (``workers`` × ``threads``) and ``db_workers`` task workers on 127.0.0.1;
+    ``env`` adds settings to the server's environment."""
     workdir = Path(tempfile.mkdtemp(prefix="newsdesk-server-"))
     try:
         with _database(workdir) as database_url:
             port = free_port()
             server = Server(
                 url=f"http://127.0.0.1:{port}",
-                env=_environment(database_url, workdir),
+                env={**_environment(database_url, workdir), **(env or {})},
                 log=workdir / "server.log",
             )
             server.manage("migrate", "--noinput")

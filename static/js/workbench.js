@@ -226,9 +226,10 @@ function chooseAmong(ids, rect) {
   box.append(title);
   for (const id of ids) {
     const row = document.getElementById(`tag-row-${id}`);
-    const name = row?.querySelector(".row-label")?.textContent ?? "Tag";
-    const quote = row?.querySelector(".row-quote")?.textContent ?? "";
-    const category = row ? [...row.classList].find((c) => c.startsWith("cat-")) : "";
+    const shown = tagShown(id);
+    const name = row?.querySelector(".row-label")?.textContent ?? shown.label;
+    const quote = row?.querySelector(".row-quote")?.textContent ?? shown.quote;
+    const category = row ? [...row.classList].find((c) => c.startsWith("cat-")) : shown.category;
     box.append(
       button(`${name}: ${quote.slice(0, 50)}`, () => {
         box.hidden = true;
@@ -684,6 +685,7 @@ document.addEventListener("htmx:beforeSwap", (event) => {
 document.addEventListener("htmx:afterRequest", (event) => {
   const xhr = event.detail.xhr;
   if (event.detail.successful || xhr?.status === 409) return;
+  if (showSuggestionError(event.detail.elt, xhr)) return;
   const type = xhr?.getResponseHeader("Content-Type") || "";
   notify(
     type.startsWith("text/plain") && xhr.responseText
@@ -704,8 +706,14 @@ window.addEventListener("beforeunload", (event) => {
   }
 });
 
-function focusSuggestion(ids) {
-  const row = ids.split(" ").map((id) => document.getElementById(`sug-row-${id}`)).find(Boolean);
+async function focusSuggestion(ids) {
+  const find = () => ids.split(" ").map((id) => document.getElementById(`sug-row-${id}`)).find(Boolean);
+  let row = find();
+  // The list comes a page at a time: load the next pages until the row is there.
+  for (let pages = 0; !row && pages < 100; pages += 1) {
+    if (!(await loadMoreRows(document.getElementById("sug-list")))) break;
+    row = find();
+  }
   if (!row) return;
   row.closest("details")?.setAttribute("open", "");
   row.scrollIntoView({ block: "nearest" });
@@ -1006,3 +1014,176 @@ document.addEventListener("focusin", (event) => {
   cursor = { anchor: at, focus: at };
   showCursor();
 });
+// Long documents (issue 11): one shared hover instead of a title per mark, sidebar lists
+// loaded a page at a time, and a stale suggestion's error next to its row.
+
+let tagInfoCache = { count: -1, info: {} };
+
+// {tag id: [label id, values]} from the page's #tag-info, each write's patch appended.
+function tagInfo() {
+  const scripts = document.querySelectorAll("#tag-info > script, #tag-info > div > script");
+  if (scripts.length !== tagInfoCache.count) {
+    const info = {};
+    for (const script of scripts) {
+      try {
+        Object.assign(info, JSON.parse(script.textContent));
+      } catch {
+        // a damaged patch changes nothing
+      }
+    }
+    tagInfoCache = { count: scripts.length, info };
+  }
+  return tagInfoCache.info;
+}
+
+function labelChip(labelId) {
+  return document.querySelector(`.toolbar [data-label-id="${CSS.escape(String(labelId))}"]`);
+}
+
+function marksText(selector) {
+  const text = [...article().querySelectorAll(selector)].map((m) => m.textContent).join("");
+  const words = text.replace(/\s+/g, " ").trim();
+  return words.length > 80 ? `${words.slice(0, 79)}…` : words;
+}
+
+// Label, category, words and values of one tag, as the hover and the chooser show them.
+function tagShown(id) {
+  const [labelId, values] = tagInfo()[id] ?? [];
+  const chip = labelChip(labelId);
+  const category = chip ? [...chip.classList].find((c) => c.startsWith("cat-")) ?? "" : "";
+  return {
+    label: chip?.querySelector(".chip-name")?.textContent ?? "Tag",
+    category,
+    values: values ?? "",
+    quote: marksText(`[data-tags~="${CSS.escape(id)}"]`),
+  };
+}
+
+let markHover = null;
+
+function ensureMarkHover() {
+  if (markHover?.isConnected) return markHover;
+  markHover = document.createElement("div");
+  markHover.id = "mark-hover";
+  markHover.className = "mark-hover";
+  markHover.setAttribute("role", "tooltip");
+  markHover.hidden = true;
+  document.body.append(markHover);
+  return markHover;
+}
+
+function hoverLines(mark) {
+  const lines = [];
+  const state = readOnly() ? "read-only" : "saved";
+  for (const id of mark.dataset.tags?.split(" ") ?? []) {
+    const shown = tagShown(id);
+    lines.push([`${shown.label}${shown.values ? `: ${shown.values}` : ""} · ${state}`, shown.quote]);
+  }
+  for (const id of mark.dataset.sug?.split(" ") ?? []) {
+    const category = [...mark.classList].find((c) => c.startsWith("sug-"))?.slice(4) ?? "";
+    lines.push([`Suggested ${category} · not yours until accepted`, marksText(`[data-sug~="${CSS.escape(id)}"]`)]);
+  }
+  for (const type of [...mark.classList].filter((c) => c.startsWith("ent-"))) {
+    const swatch = document.querySelector(`.legend .swatch.${CSS.escape(type)}`);
+    lines.push([`Entity: ${swatch?.textContent ?? type.slice(4)}`, ""]);
+  }
+  return lines;
+}
+
+function showMarkHover(mark) {
+  const lines = hoverLines(mark);
+  if (!lines.length) return hideMarkHover();
+  const box = ensureMarkHover();
+  box.replaceChildren(
+    ...lines.map(([head, quote]) => {
+      const line = document.createElement("p");
+      line.textContent = head;
+      if (quote) {
+        const words = document.createElement("span");
+        words.className = "hover-quote";
+        words.textContent = ` “${quote}”`;
+        line.append(words);
+      }
+      return line;
+    }),
+  );
+  const rect = mark.getBoundingClientRect();
+  box.style.left = `${Math.max(4, rect.left + window.scrollX)}px`;
+  box.style.top = `${rect.bottom + window.scrollY + 4}px`;
+  box.hidden = false;
+  mark.setAttribute("aria-describedby", "mark-hover");
+}
+
+function hideMarkHover() {
+  if (markHover) markHover.hidden = true;
+}
+
+function markAt(target) {
+  const mark = target?.closest?.("[data-tags], [data-sug], [data-ent]");
+  return mark && article()?.contains(mark) ? mark : null;
+}
+
+document.addEventListener("mouseover", (event) => {
+  const mark = markAt(event.target);
+  if (mark) showMarkHover(mark);
+  else if (markHover && !markHover.hidden && !event.target.closest?.("#mark-hover")) hideMarkHover();
+});
+document.addEventListener("focusin", (event) => {
+  const mark = markAt(event.target);
+  if (mark) showMarkHover(mark);
+  else hideMarkHover();
+});
+document.addEventListener("scroll", hideMarkHover, { passive: true });
+// J/K move the current tag: show what it is, as a hover would.
+document.addEventListener("keydown", (event) => {
+  if (event.key === "Escape") return hideMarkHover();
+  if (!["j", "k"].includes(event.key.toLowerCase()) || isTyping(event.target)) return;
+  queueMicrotask(() => {
+    const current = article()?.querySelector(".is-current");
+    if (current) showMarkHover(current);
+  });
+});
+
+// A sidebar list's "More" row: load it now; resolves false when there is none.
+function loadMoreRows(list) {
+  const more = list?.querySelector(":scope > .more-rows");
+  if (!more) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const done = () => {
+      document.removeEventListener("htmx:afterSettle", done);
+      resolve(true);
+    };
+    document.addEventListener("htmx:afterSettle", done);
+    window.htmx.trigger(more, "click");
+  });
+}
+
+// Rows inserted by a write may come again with a later page: keep the first of each.
+document.addEventListener("htmx:afterSettle", () => {
+  for (const list of document.querySelectorAll(".tag-list, .sug-list")) {
+    const seen = new Set();
+    for (const row of list.querySelectorAll(":scope > li[id]")) {
+      if (seen.has(row.id)) row.remove();
+      else seen.add(row.id);
+    }
+  }
+});
+
+// Accepting or dismissing a suggestion that failed: say why next to its row.
+function showSuggestionError(element, xhr) {
+  const row = element?.closest?.(".sug-row");
+  if (!row) return false;
+  const type = xhr?.getResponseHeader("Content-Type") || "";
+  let message = row.querySelector(".sug-error");
+  if (!message) {
+    message = document.createElement("p");
+    message.className = "sug-error";
+    message.setAttribute("role", "alert");
+    row.append(message);
+  }
+  message.textContent =
+    type.startsWith("text/plain") && xhr.responseText
+      ? xhr.responseText
+      : `Not done: ${failureMessage(xhr?.status ? { status: xhr.status } : null)}`;
+  return true;
+}

@@ -18,23 +18,27 @@ def test_it_inserts_a_new_tag_and_redraws_its_text():
     assert change.fresh and not change.deleted
 
 
-def test_a_note_changes_only_the_tags_own_row():
+def test_a_note_changes_nothing_on_screen():
     after = dataclasses.replace(SOURCE, links=frozenset({(1, 8)}))
     before = dataclasses.replace(after)
     change = between(7, before, after)
-    assert (change.text, change.insert, change.remove, change.replace) == (None, False, False, [7])
+    assert (change.text, change.insert, change.remove, change.replace) == (None, False, False, [])
+    assert not (change.counts or change.editor or change.info)
 
 
-def test_new_values_redraw_the_text_whose_hover_shows_them():
+def test_new_values_redraw_the_row_and_the_hover_not_the_text():
     change = between(7, SOURCE, dataclasses.replace(SOURCE, attributes={"identification": "named"}))
-    assert change.text == (10, 20) and change.replace == [7]
+    assert change.text is None and change.replace == [7]
+    assert change.info and not change.editor and not change.counts
 
 
 def test_a_relabel_redraws_the_rows_linked_to_it():
     before = dataclasses.replace(SOURCE, links=frozenset({(1, 8), (2, 9)}))
     change = between(7, before, dataclasses.replace(before, label_id=3))
-    assert change.replace == [7, 8, 9] and change.text == (10, 20)
+    # Same category: the underline stays; rows, counters, hover and editor change.
+    assert change.replace == [7, 8, 9] and change.text is None
     assert not change.insert and not change.remove
+    assert change.counts and change.editor and change.info
 
 
 def test_a_new_category_moves_the_row_between_lists():

@@ -17,7 +17,9 @@ def test_the_row_and_the_hover_show_the_values(alice_client, article, source_tag
     html = alice_client.get(reverse("annotations:workbench", args=[article.pk])).content.decode()
     values = "identification: anonymous; reason for anonymity given: yes"
     assert f'<span class="row-values">{values}</span>' in html
-    assert f'title="Source: {values}"' in html
+    # One shared hover reads each tag's label and values from the page's #tag-info.
+    assert f'"{source_tag.pk}":[{source_tag.label_id},"{values}"]' in html
+    assert "title=" not in html.split('id="article-text"')[1].split("</div>")[0]
 
 
 def test_editing_a_value_updates_the_row_and_the_hover_at_once(alice_client, source_tag):
@@ -29,7 +31,10 @@ def test_editing_a_value_updates_the_row_and_the_hover_at_once(alice_client, sou
     html = response.content.decode()
     assert response.status_code == 200
     assert '<span class="row-values">identification: named; cue: told</span>' in html
-    assert 'title="Source: identification: named; cue: told"' in html
+    assert (
+        f'{{"{source_tag.pk}": [{source_tag.label_id}, "identification: named; cue: told"]}}'
+        in html
+    )
     assert 'hx-swap-oob="true"' in html
     source_tag.refresh_from_db()
     assert source_tag.attributes == {"identification": "named", "cue": "told"}

@@ -1,5 +1,6 @@
 """Query counts do not grow with the number of tags."""
 
+import json
 import random
 import re
 
@@ -158,3 +159,68 @@ def test_query_counts_are_the_same_for_10_and_1000_tags(client, path):
         assert response.status_code in (200, 201), response.content
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+# Each write reads only what its answer shows: fixed counts, the same for 10 and 200 tags
+# (session and user included). Create asks whether the article is in a project (who may
+# code it); a claim's note asks whether it is linked (its "attributed" is derived); deleting
+# a source finds the claims attributed to it, in a savepoint with the write.
+WRITE_QUERIES = {"create": 14, "note": 7, "relabel": 18, "delete": 13, "undo": 17}
+
+
+def write_queries(client, article, claim_label, source_label) -> dict[str, int]:
+    counts = {}
+    phrase = "two or three months without fighting"
+    response, queries = count_queries(
+        lambda: client.post(
+            url("annotation-create", article.pk),
+            create_data(article, claim_label, phrase),
+            headers=HTMX,
+        )
+    )
+    assert response.status_code == 201, response.content
+    counts["create"] = len(queries)
+    saved = json.loads(response["HX-Trigger"])["tag-saved"]
+    pk, version = saved["id"], saved["version"]
+    steps = [
+        ("note", "annotation-update", {"label": claim_label.pk, "attributes": "1", "note": "n"}),
+        ("relabel", "annotation-update", {"label": source_label.pk, "attributes": "1"}),
+        ("delete", "annotation-delete", {}),
+        ("undo", "annotation-restore", {}),
+    ]
+    for name, view, data in steps:
+        response, queries = count_queries(
+            lambda v=view, d={**data, "version": version}: client.post(url(v, pk), d, headers=HTMX)
+        )
+        assert response.status_code == 200, (name, response.content)
+        version = json.loads(response["HX-Trigger"])["tag-saved"]["version"]
+        counts[name] = len(queries)
+    tag = Annotation.objects.get(pk=pk)
+    assert (tag.label, tag.note, tag.deleted_at, tag.version) == (source_label, "n", None, 5)
+    return counts
+
+
+@pytest.mark.parametrize("existing", [10, 200])
+def test_every_write_reads_a_fixed_number_of_queries_whatever_the_tags(
+    alice_client, article, alice, labels, claim_label, source_label, existing
+):
+    bulk_tags(article, alice, labels, existing)
+    alice_client.get(url("workbench", article.pk))  # warm up: session, caches
+    assert write_queries(alice_client, article, claim_label, source_label) == WRITE_QUERIES
+
+
+def test_a_note_alone_answers_with_its_new_version_and_no_fragment_of_the_tag(
+    alice_client, source_tag
+):
+    response = alice_client.post(
+        url("annotation-update", source_tag.pk),
+        {"label": source_tag.label_id, "note": "checked", "version": source_tag.version},
+        headers=HTMX,
+    )
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "tag-row" not in content and "blk-" not in content and "editor" not in content
+    assert "tag-info" not in content  # the hover shows no note
+    assert json.loads(response["HX-Trigger"])["tag-saved"]["version"] == 2
+    source_tag.refresh_from_db()
+    assert source_tag.note == "checked"

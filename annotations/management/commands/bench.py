@@ -4,14 +4,23 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 from django.test.utils import override_settings, setup_databases, teardown_databases
 
-from annotations.benchmarks import article_list, endpoints, exports, imports, review, suggestions
+from annotations.benchmarks import (
+    article_list,
+    endpoints,
+    exports,
+    http,
+    imports,
+    review,
+    suggestions,
+)
 
 
 class Command(BaseCommand):
     help = (
         "Measure the reader page and the tag endpoints on a synthetic 100,000-character "
         "article (about 3,000 entity mentions, 1,000 tags of the user and 1,000 of others), "
-        "server-side with the Django test client, in a throwaway test database."
+        "server-side with the Django test client, in a throwaway test database; then "
+        "issue 11's workload over HTTP against gunicorn (5 workers, DEBUG=False)."
     )
 
     def add_arguments(self, parser):
@@ -29,6 +38,13 @@ class Command(BaseCommand):
             dest="import_count",
             help="articles in the bulk-import run (0: skip)",
         )
+        parser.add_argument(
+            "--http-tags",
+            type=int,
+            default=1000,
+            help="tags created, edited, relabelled, deleted and restored over HTTP (0: skip)",
+        )
+        parser.add_argument("--http-only", action="store_true", help="only the workload over HTTP")
 
         parser.add_argument(
             "--suggestions-only",
@@ -36,7 +52,9 @@ class Command(BaseCommand):
             help="only the row comparing the suggesters' time with the entity run's",
         )
 
-    def handle(self, *args, runs, as_json, import_count, exports_only, **options):
+    def handle(
+        self, *args, runs, as_json, import_count, exports_only, http_tags, http_only, **options
+    ):
         if options["suggestions_only"]:
             row = suggestions.measure()
             self.stdout.write(
@@ -47,6 +65,12 @@ class Command(BaseCommand):
                 f"entities and suggestions on one shared parse {row['shared_ms']} ms "
                 f"(+{row['shared_added_percent']} % on the entity run)"
             )
+            return
+        over_http = []
+        if http_tags and not exports_only:
+            over_http = http.measure(tags=http_tags, runs=runs, log=self.stderr.write)
+        if http_only:
+            self.stdout.write(json.dumps(over_http, indent=2) if as_json else http.table(over_http))
             return
         # A throwaway test database, but not the test environment: its instrumented
         # template rendering would slow every page down and falsify the figures.
@@ -63,8 +87,11 @@ class Command(BaseCommand):
         finally:
             teardown_databases(old_config, verbosity=0)
         if as_json:
-            self.stdout.write(json.dumps(results + export_results + imported, indent=2))
+            everything = over_http + results + export_results + imported
+            self.stdout.write(json.dumps(everything, indent=2))
         else:
+            if over_http:
+                self.stdout.write(http.table(over_http))
             if results:
                 self.stdout.write(endpoints.table(results, connection.vendor, runs))
             self.stdout.write(exports.export_table(export_results))
