@@ -219,124 +219,188 @@ def _mean(values: list[float | None]) -> float | None:
     return float(np.mean(present)) if present else None
 
 
-def compute(
-    articles: Iterable[ArticleCoding],
-    *,
-    labels: Sequence[str] | None = None,
-    only_alpha: bool = False,
-    per_article: dict | None = None,
-) -> list[Figure]:
-    """Every figure for a set of articles, per label and overall (or alpha only).
+def _pairs(coders) -> list[tuple[str, str]]:
+    return list(combinations(sorted(coders, key=str), 2))
 
-    With a ``per_article`` dict, it also receives each article's overall alpha (as a
-    Figure, by the article's key), from the same token tables at no extra cost.
-    """
-    articles = [a for a in articles]
-    parsed = [{c: [_tag(t) for t in tags] for c, tags in a.layers.items()} for a in articles]
-    if labels is None:
-        labels = sorted({t.label for layers in parsed for tags in layers.values() for t in tags})
-    coders = sorted({c for layers in parsed for c in layers}, key=str)
-    pairs = list(combinations(coders, 2))
+
+@dataclass
+class ArticlePieces:
+    """What one article adds to every figure, in sums that add up across articles: per
+    label the token coincidence matrix (Krippendorff's alpha of several articles is the
+    alpha of their summed coincidence matrices), per pair of coders and label the 2 × 2
+    table of token values (kappa), span and link match counts, and the attribute value
+    pairs of matched spans. Plain data: it is cached per article and combined."""
+
+    key: object
+    labels: tuple[str, ...]
+    coders: tuple[str, ...]  # everyone with a layer on the article
+    token_coders: tuple[str, ...] = ()  # the same when the article has tokens and two coders
+    coincidence: dict = field(default_factory=dict)  # label -> ((o00, o01), (o10, o11)), units
+    confusion: dict = field(default_factory=dict)  # (pair, label) -> (n00, n01, n10, n11)
+    spans: dict = field(default_factory=dict)  # (label, pair) -> (exact, overlap, total)
+    attributes: dict = field(default_factory=dict)  # (label, attribute) -> [(x, y), ...]
+    attribute_coders: dict = field(default_factory=dict)  # (label, attribute) -> coders
+    links: dict = field(default_factory=dict)  # pair -> (matched, total)
+    overall: Figure | None = None  # the article's own alpha over all its labels
+
+
+def _binary_coincidence(ones: np.ndarray, coders: int) -> tuple[tuple, int]:
+    """Coincidence matrix of 0/1 values on tokens each coded by all ``coders``, ``ones``
+    of whom said 1: o_ck = sum_u n_uc (n_uk - [c == k]) / (m_u - 1)."""
+    if coders < 2 or not len(ones):
+        return ((0.0, 0.0), (0.0, 0.0)), 0
+    zeros = coders - ones
+    w = 1.0 / (coders - 1.0)
+    o00 = float((zeros * (zeros - 1)).sum()) * w
+    o11 = float((ones * (ones - 1)).sum()) * w
+    o01 = float((zeros * ones).sum()) * w
+    return ((o00, o01), (o01, o11)), len(ones)
+
+
+def alpha_from_coincidence(matrix, units: int) -> float | None:
+    o = np.asarray(matrix, dtype=np.float64)
+    if units == 0 or o.size == 0:
+        return None
+    n_c = o.sum(axis=0)
+    n = n_c.sum()
+    expected = n * n - float((n_c * n_c).sum())
+    if expected <= 0:
+        return None
+    observed = n - float(np.trace(o))
+    return 1.0 - (n - 1.0) * observed / expected
+
+
+def _add(a: tuple, b: tuple) -> tuple:
+    return tuple(x + y for x, y in zip(a, b, strict=True))
+
+
+def _add2(a: tuple, b: tuple) -> tuple:
+    return tuple(_add(x, y) for x, y in zip(a, b, strict=True))
+
+
+ZERO2 = ((0.0, 0.0), (0.0, 0.0))
+
+
+def kappa_from_table(n00: int, n01: int, n10: int, n11: int) -> float | None:
+    """Cohen's kappa from the 2 × 2 table of two coders' 0/1 values (first coder's value
+    first): the same as ``kappa`` over the values themselves."""
+    total = n00 + n01 + n10 + n11
+    if not total:
+        return None
+    p_o = (n00 + n11) / total
+    a0, a1, b0, b1 = (
+        (n00 + n01) / total,
+        (n10 + n11) / total,
+        (n00 + n10) / total,
+        (n01 + n11) / total,
+    )
+    p_e = a0 * b0 + a1 * b1
+    if p_e >= 1.0:
+        return None
+    return (p_o - p_e) / (1.0 - p_e)
+
+
+def article_pieces(article: ArticleCoding, *, labels: Sequence[str]) -> ArticlePieces:
+    """One article's share of every figure (see ArticlePieces)."""
+    layers = {c: [_tag(t) for t in tags] for c, tags in article.layers.items()}
+    coders = tuple(sorted(layers, key=str))
+    pairs = _pairs(coders)
+    pieces = ArticlePieces(article.key, tuple(labels), coders)
+    starts, ends = tokens(article.text)
+    if layers and len(starts):
+        if len(layers) >= 2:
+            pieces.token_coders = coders
+        total, units = ZERO2, 0
+        for label in labels:
+            cover = {c: _coverage(starts, ends, tags, label) for c, tags in layers.items()}
+            ones = np.sum(list(cover.values()), axis=0, dtype=np.int64)
+            matrix, units = _binary_coincidence(ones, len(layers))
+            pieces.coincidence[label] = (matrix, units)
+            total = _add2(total, matrix)
+            for a, b in pairs:
+                cell = np.bincount(cover[a] * 2 + cover[b], minlength=4)
+                pieces.confusion[((a, b), label)] = tuple(int(x) for x in cell)
+        if labels:
+            units *= len(labels)
+            value = alpha_from_coincidence(total, units)
+            pieces.overall = Figure(ALL, "alpha", value, units, len(layers) if units else 0)
+    for a, b in pairs:
+        for label in labels:
+            ta = [t for t in layers[a] if t.label == label]
+            tb = [t for t in layers[b] if t.label == label]
+            exact = len({(t.start, t.end) for t in ta} & {(t.start, t.end) for t in tb})
+            matched = match_spans(ta, tb)
+            pieces.spans[(label, (a, b))] = (exact, len(matched), len(ta) + len(tb))
+            for x, y in matched:
+                for name in sorted(set(x.attributes) | set(y.attributes)):
+                    key = (label, name)
+                    pieces.attributes.setdefault(key, []).append(
+                        (_hashable(x.attributes.get(name)), _hashable(y.attributes.get(name)))
+                    )
+                    pieces.attribute_coders.setdefault(key, set()).update((a, b))
+        la, lb = article.links.get(a, ()), article.links.get(b, ())
+        pieces.links[(a, b)] = (_links_matched(la, lb), len(la) + len(lb))
+    return pieces
+
+
+def combine(
+    all_pieces: Iterable[ArticlePieces], *, labels: Sequence[str], only_alpha: bool = False
+) -> list[Figure]:
+    """Every figure, per label and overall, from the articles' pieces (their sums)."""
+    all_pieces = list(all_pieces)
+    coders = sorted({c for p in all_pieces for c in p.coders}, key=str)
+    pairs = _pairs(coders)
     figures: list[Figure] = []
 
-    # Token values: per label, a counts table (units × {0, 1}) for alpha, and each coder's
-    # values with a unit index so that pairs can be lined up for kappa.
-    label_counts: dict[str, list[np.ndarray]] = {label: [] for label in labels}
-    label_values: dict[str, dict[str, list[tuple[int, np.ndarray]]]] = {
-        label: {c: [] for c in coders} for label in labels
-    }
-    article_coders: dict[str, set] = {label: set() for label in labels}
-    for number, (article, layers) in enumerate(zip(articles, parsed, strict=True)):
-        starts, ends = tokens(article.text)
-        if len(layers) == 0 or len(starts) == 0:
-            continue
-        tables = []
-        for label in labels:
-            ones = np.zeros(len(starts))
-            for coder, tags in layers.items():
-                cover = _coverage(starts, ends, tags, label)
-                ones += cover
-                label_values[label][coder].append((number, cover))
-            if len(layers) >= 2:
-                article_coders[label].update(layers)
-            label_counts[label].append(np.column_stack([len(layers) - ones, ones]))
-            tables.append(label_counts[label][-1])
-        if per_article is not None and tables:
-            value, units = alpha_from_counts(np.vstack(tables))
-            per_article[article.key] = Figure(
-                ALL, "alpha", value, units, len(layers) if units else 0
-            )
-
-    def token_figures(label: str, tables: list[np.ndarray], n_coders: int):
-        if tables:
-            value, units = alpha_from_counts(np.vstack(tables))
-        else:
-            value, units = None, 0
-        figures.append(Figure(label, "alpha", value, units, n_coders if units else 0))
-
-    all_tables: list[np.ndarray] = []
+    token_coders = {c for p in all_pieces for c in p.token_coders}
+    pooled, pooled_units, any_tables = ZERO2, 0, False
     for label in labels:
-        token_figures(label, label_counts[label], len(article_coders[label]))
-        all_tables.extend(label_counts[label])
-    token_figures(ALL, all_tables, len(set().union(*article_coders.values())) if labels else 0)
+        matrix, units, tables = ZERO2, 0, False
+        for p in all_pieces:
+            if label in p.coincidence:
+                tables = True
+                m, u = p.coincidence[label]
+                matrix, units = _add2(matrix, m), units + u
+        value = alpha_from_coincidence(matrix, units) if tables else None
+        figures.append(Figure(label, "alpha", value, units, len(token_coders) if units else 0))
+        pooled, pooled_units = _add2(pooled, matrix), pooled_units + units
+        any_tables = any_tables or tables
+    value = alpha_from_coincidence(pooled, pooled_units) if any_tables else None
+    n = len(token_coders) if labels and pooled_units else 0
+    figures.append(Figure(ALL, "alpha", value, pooled_units, n))
     if only_alpha:
         return figures
 
-    # Cohen's kappa per pair: the tokens both coded, per label and pooled over labels.
-    for a, b in pairs:
-        pooled_a, pooled_b = [], []
+    tables: dict = {}
+    for p in all_pieces:
+        for key, table in p.confusion.items():
+            tables[key] = _add(tables[key], table) if key in tables else table
+    for pair in pairs:
+        pooled = (0, 0, 0, 0)
         for label in labels:
-            va = dict(label_values[label][a])
-            vb = dict(label_values[label][b])
-            both = sorted(set(va) & set(vb))
-            xa = np.concatenate([va[k] for k in both]) if both else np.zeros(0)
-            xb = np.concatenate([vb[k] for k in both]) if both else np.zeros(0)
-            pooled_a.append(xa)
-            pooled_b.append(xb)
+            table = tables.get((pair, label), (0, 0, 0, 0))
+            pooled = _add(pooled, table)
+            units = sum(table)
             figures.append(
-                Figure(label, "kappa", kappa(xa, xb), len(xa), 2 if len(xa) else 0, pair=(a, b))
+                Figure(
+                    label, "kappa", kappa_from_table(*table), units, 2 if units else 0, pair=pair
+                )
             )
-        xa = np.concatenate(pooled_a) if pooled_a else np.zeros(0)
-        xb = np.concatenate(pooled_b) if pooled_b else np.zeros(0)
+        units = sum(pooled)
         figures.append(
-            Figure(ALL, "kappa", kappa(xa, xb), len(xa), 2 if len(xa) else 0, pair=(a, b))
+            Figure(ALL, "kappa", kappa_from_table(*pooled), units, 2 if units else 0, pair=pair)
         )
 
-    # Spans, attributes and links: pairwise over the articles both coders coded.
-    span_totals: dict[tuple, list[int]] = {}  # (label, pair) -> [exact, overlap, total]
-    attribute_pairs: dict[tuple[str, str], list[tuple]] = {}  # (label, attr) -> value pairs
-    attribute_coders: dict[tuple[str, str], set] = {}
-    link_totals: dict[tuple, list[int]] = {}  # pair -> [matched, total]
-    for article, layers in zip(articles, parsed, strict=True):
-        for a, b in pairs:
-            if a not in layers or b not in layers:
-                continue
-            for label in labels:
-                ta = [t for t in layers[a] if t.label == label]
-                tb = [t for t in layers[b] if t.label == label]
-                exact = len({(t.start, t.end) for t in ta} & {(t.start, t.end) for t in tb})
-                matched = match_spans(ta, tb)
-                row = span_totals.setdefault((label, (a, b)), [0, 0, 0])
-                row[0] += exact
-                row[1] += len(matched)
-                row[2] += len(ta) + len(tb)
-                for x, y in matched:
-                    for name in sorted(set(x.attributes) | set(y.attributes)):
-                        key = (label, name)
-                        attribute_pairs.setdefault(key, []).append(
-                            (_hashable(x.attributes.get(name)), _hashable(y.attributes.get(name)))
-                        )
-                        attribute_coders.setdefault(key, set()).update((a, b))
-            la, lb = article.links.get(a, ()), article.links.get(b, ())
-            row = link_totals.setdefault((a, b), [0, 0])
-            row[0] += _links_matched(la, lb)
-            row[1] += len(la) + len(lb)
-
+    spans: dict = {}
+    for p in all_pieces:
+        for key, row in p.spans.items():
+            spans[key] = _add(spans[key], row) if key in spans else row
     for label in labels:
-        pooled = [0, 0, 0]
+        pooled = (0, 0, 0)
         for pair in pairs:
-            exact, overlap, total = span_totals.get((label, pair), [0, 0, 0])
-            pooled = [pooled[0] + exact, pooled[1] + overlap, pooled[2] + total]
+            row = spans.get((label, pair), (0, 0, 0))
+            exact, overlap, total = row
+            pooled = _add(pooled, row)
             n = 2 if total else 0
             figures.append(Figure(label, "f1_exact", _f1(exact, total), total, n, pair=pair))
             figures.append(Figure(label, "f1_overlap", _f1(overlap, total), total, n, pair=pair))
@@ -344,6 +408,12 @@ def compute(
         figures.append(Figure(label, "f1_exact", _f1(pooled[0], pooled[2]), pooled[2], n))
         figures.append(Figure(label, "f1_overlap", _f1(pooled[1], pooled[2]), pooled[2], n))
 
+    attribute_pairs: dict[tuple[str, str], list[tuple]] = {}
+    attribute_coders: dict[tuple[str, str], set] = {}
+    for p in all_pieces:
+        for key, values in p.attributes.items():
+            attribute_pairs.setdefault(key, []).extend(values)
+            attribute_coders.setdefault(key, set()).update(p.attribute_coders[key])
     for (label, name), values in sorted(attribute_pairs.items()):
         n = len(attribute_coders[(label, name)])
         value, units = alpha_nominal([[x for x, _ in values], [y for _, y in values]])
@@ -351,15 +421,46 @@ def compute(
         same = sum(1 for x, y in values if x == y) / len(values)
         figures.append(Figure(label, "attribute_agreement", same, len(values), n, attribute=name))
 
-    pooled = [0, 0]
+    links: dict = {}
+    for p in all_pieces:
+        for pair, row in p.links.items():
+            links[pair] = _add(links[pair], row) if pair in links else row
+    pooled = (0, 0)
     for pair in pairs:
-        matched, total = link_totals.get(pair, [0, 0])
-        pooled = [pooled[0] + matched, pooled[1] + total]
+        row = links.get(pair, (0, 0))
+        matched, total = row
+        pooled = _add(pooled, row)
         figures.append(
             Figure(ALL, "link_f1", _f1(matched, total), total, 2 if total else 0, pair=pair)
         )
     figures.append(Figure(ALL, "link_f1", _f1(*pooled), pooled[1], len(coders) if pooled[1] else 0))
     return figures
+
+
+def compute(
+    articles: Iterable[ArticleCoding],
+    *,
+    labels: Sequence[str] | None = None,
+    only_alpha: bool = False,
+    per_article: dict | None = None,
+) -> list[Figure]:
+    """Every figure for a set of articles, per label and overall (or alpha only): each
+    article's pieces, combined.
+
+    With a ``per_article`` dict, it also receives each article's overall alpha (as a
+    Figure, by the article's key), from the same token tables at no extra cost.
+    """
+    articles = list(articles)
+    if labels is None:
+        labels = sorted(
+            {_tag(t).label for a in articles for tags in a.layers.values() for t in tags}
+        )
+    all_pieces = [article_pieces(a, labels=labels) for a in articles]
+    if per_article is not None:
+        for p in all_pieces:
+            if p.overall is not None:
+                per_article[p.key] = p.overall
+    return combine(all_pieces, labels=labels, only_alpha=only_alpha)
 
 
 def _hashable(value):

@@ -227,6 +227,9 @@ def project_article_open(request: HttpRequest, pk: int, article_pk: int) -> Http
         return HttpResponse(status=404)
     article = get_object_or_404(project_articles(project), pk=article_pk)
     projects.adjudication_open(project=project, article=article)
+    if not request.htmx and request.POST.get("next") == "compare":
+        # Opened from the comparison page: back there, now showing the layers.
+        return redirect(reverse("annotations:article-compare", args=[project.pk, article.pk]))
     if not request.htmx:
         return _back(request, "annotations:project-articles", project)
     return _render(request, ARTICLES_PAGE, "articles", _articles_context(request, project))

@@ -345,7 +345,7 @@ def project_agreement_csv(request: HttpRequest, project_pk: int) -> HttpResponse
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["label", "measure", "attribute", "pair", "value", "units", "coders"])
-    for f in review.figures(project):
+    for f in dashboard.figures(project):
         writer.writerow(
             [
                 f.label,

@@ -1,14 +1,26 @@
 """Agreement figures on hand-worked examples, and alpha against the `krippendorff` package."""
 
+import pickle
 import random
 import re
 import time
+from itertools import combinations
 
 import krippendorff  # GPL-3: a test dependency only, never imported by the app
 import numpy as np
 import pytest
 
-from annotations.agreement import ALL, ArticleCoding, alpha_nominal, compute, kappa, tokens
+from annotations.agreement import (
+    ALL,
+    ArticleCoding,
+    alpha_from_counts,
+    alpha_nominal,
+    article_pieces,
+    combine,
+    compute,
+    kappa,
+    tokens,
+)
 
 TEXT = "Hamas said on Tuesday that 1,200 people were killed in the attack."
 
@@ -247,3 +259,80 @@ def test_it_gives_each_articles_alpha_as_if_computed_alone():
         alone = _fig(compute([coding], labels=["Claim"]), ALL, "alpha")
         assert found[coding.key] == alone
     assert found[1].value == pytest.approx(1.0) and found[2].value < 0
+
+
+def _random_project(seed: int) -> tuple[list[ArticleCoding], list[str]]:
+    rng = random.Random(seed)
+    words = [f"w{i}" for i in range(60)]
+    labels = ["Claim", "Source", "Framing"]
+    articles = []
+    for key in range(10):
+        text = " ".join(rng.sample(words, 40))
+        spans = [m.span() for m in re.finditer(r"\w+", text)]
+        layers, links = {}, {}
+        for coder in ("alice", "bob", "charlie", "dana"):
+            if rng.random() < 0.25:
+                continue  # this coder did not code the article
+            tags = {}
+            for _ in range(rng.randint(0, 8)):
+                i = rng.randrange(len(spans))
+                j = min(len(spans) - 1, i + rng.randint(0, 4))
+                values = {"tone": rng.choice("ab")} if rng.random() < 0.5 else {}
+                tags[(spans[i][0], spans[j][1], rng.choice(labels))] = values
+            layers[coder] = [(s, e, label, values) for (s, e, label), values in tags.items()]
+            if rng.random() < 0.5:
+                links[coder] = [(spans[0], spans[rng.randrange(len(spans))])]
+        articles.append(ArticleCoding(text, layers, links=links, key=key))
+    return articles, labels
+
+
+def _token_values(article: ArticleCoding, label: str) -> dict[str, np.ndarray]:
+    starts, ends = tokens(article.text)
+    return {
+        coder: np.array(
+            [
+                int(any(ts < e and te > s and tl == label for ts, te, tl, _ in tags))
+                for s, e in zip(starts, ends, strict=True)
+            ]
+        )
+        for coder, tags in article.layers.items()
+    }
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_it_combines_cached_articles_into_the_figures_computed_from_scratch(seed):
+    articles, labels = _random_project(seed)
+    # Each article's pieces as the cache gives them back (pickled), combined in any order.
+    cached = [pickle.loads(pickle.dumps(article_pieces(a, labels=labels))) for a in articles]
+    random.Random(seed).shuffle(cached)
+    combined = combine(cached, labels=labels)
+    scratch = compute(articles, labels=labels)
+    assert [(f.label, f.measure, f.pair, f.attribute, f.units, f.coders) for f in combined] == [
+        (f.label, f.measure, f.pair, f.attribute, f.units, f.coders) for f in scratch
+    ]
+    for got, want in zip(combined, scratch, strict=True):
+        assert got.value == pytest.approx(want.value, abs=1e-12), (got, want)
+    # Alpha and kappa also against the textbook formulas over every token at once.
+    tables = {label: [] for label in labels}
+    pairs = {}
+    for article in articles:
+        for label in labels:
+            values = _token_values(article, label)
+            if len(values) >= 1:
+                ones = sum(values.values())
+                tables[label].append(np.column_stack([len(values) - ones, ones]))
+            for a, b in combinations(sorted(values), 2):
+                pairs.setdefault((a, b), {}).setdefault(label, []).append((values[a], values[b]))
+    for label in [*labels, ALL]:
+        stacked = np.vstack(tables[label] if label != ALL else sum(tables.values(), []))
+        value, units = alpha_from_counts(stacked)
+        figure = _fig(combined, label, "alpha")
+        assert figure.units == units
+        assert figure.value == pytest.approx(value, abs=1e-12)
+    for pair, by_label in pairs.items():
+        for label, chunks in by_label.items():
+            xa = np.concatenate([x for x, _ in chunks])
+            xb = np.concatenate([y for _, y in chunks])
+            assert _fig(combined, label, "kappa", pair=pair).value == pytest.approx(
+                kappa(xa, xb), abs=1e-12
+            )

@@ -170,6 +170,21 @@ def test_a_reviewer_opens_an_article_for_adjudication(project, article, bob, tea
     assert link.adjudication_opened_at == opened  # opening again keeps the first time
 
 
+def test_it_goes_back_to_the_comparison_after_opening_it_there_without_htmx(
+    project, article, bob, team
+):
+    team(bob="reviewer")
+    client = Client()
+    client.force_login(bob)
+    opened = url("project-article-open", project.pk, article.pk)
+    response = client.post(opened, {"next": "compare"})
+    assert response.status_code == 302
+    assert response["Location"] == url("article-compare", project.pk, article.pk)
+    link = ProjectArticle.objects.get(project=project, article=article)
+    assert link.adjudication_opened_at is not None
+    assert client.post(opened)["Location"] == url("project-articles", project.pk)
+
+
 # Assignments
 
 

@@ -4,6 +4,7 @@ dashboard and the agreement command (issue 12)."""
 import csv
 import io
 import json
+from dataclasses import replace
 
 import pytest
 from django.core.cache import cache
@@ -238,9 +239,9 @@ def test_it_shows_the_dashboard_in_a_fixed_number_of_queries(
     url = reverse("annotations:project-dashboard", args=[project.pk])
     client.get(url)
     cache.clear()
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(19):
         response = client.get(url)  # figures computed
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(11):
         cached = client.get(url)  # figures from the cache
     assert _main(cached) == _main(response)
     page = response.content.decode()
@@ -263,6 +264,51 @@ def test_it_recomputes_the_dashboard_after_a_change(
     coded["bob_framing"].delete()
     after = _main(client.get(url))
     assert before != after
+
+
+def test_it_recomputes_only_the_article_that_changed(
+    rosa,
+    project,
+    article,
+    other_article,
+    coded,
+    tag,
+    alice,
+    bob,
+    claim_label,
+    monkeypatch,
+    django_assert_max_num_queries,
+):
+    from annotations import agreement, dashboard, review
+
+    ProjectArticle.objects.create(project=project, article=other_article)
+    tag(other_article, alice, claim_label, other_article.text[:12])
+    tag(other_article, bob, claim_label, other_article.text[:12])
+    computed = []
+    real = agreement.article_pieces
+
+    def counted(coding, **kwargs):
+        computed.append(coding.key)
+        return real(coding, **kwargs)
+
+    monkeypatch.setattr(agreement, "article_pieces", counted)
+    client = _client(rosa)
+    url = reverse("annotations:project-dashboard", args=[project.pk])
+    client.get(url)
+    assert sorted(computed) == sorted([article.pk, other_article.pk])
+    computed.clear()
+    coded["bob_framing"].delete()
+    with django_assert_max_num_queries(19):
+        after = client.get(url)
+    assert computed == [article.pk]
+    # The combined figures are the ones computed from scratch.
+    combined, scratch = dashboard.figures(project), review.figures(project)
+    assert [replace(f, value=None) for f in combined] == [replace(f, value=None) for f in scratch]
+    assert [f.value for f in combined] == pytest.approx([f.value for f in scratch])
+    cache.clear()
+    computed.clear()
+    assert _main(client.get(url)) == _main(after)
+    assert sorted(computed) == sorted([article.pk, other_article.pk])
 
 
 def test_it_hides_the_dashboard_from_annotators(alice, project):
