@@ -11,6 +11,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from annotations import agreement, review
 from annotations.benchmarks import corpus as corpus_module
@@ -103,7 +104,13 @@ def measure(runs: int, log=print) -> list[dict]:
     )
     client = Client()
     client.force_login(reviewer)
+    # Opened for adjudication, as a reviewer compares it (blind until then: a button only).
+    ProjectArticle.objects.filter(project=project, article=articles[0]).update(
+        adjudication_opened_at=timezone.now()
+    )
     compare = reverse("annotations:article-compare", args=[project.pk, articles[0].pk])
+    if b"compare-row" not in client.get(compare).content:
+        raise RuntimeError("the comparison page shows no coders' rows")
     results.append(_time("comparison page (3 × 50 tags)", 100, runs, lambda: client.get(compare)))
     results += _dashboard(client, project, "200 articles", runs)
     small, small_reviewer, _ = build(20, seed=13)
