@@ -198,6 +198,33 @@ def test_the_command_prints_suggestions_as_json_lines(tmp_path, capsys):
     assert source["attributes"]["identification"] == "anonymous"
 
 
+@pytest.mark.django_db
+def test_the_command_reads_each_file_in_its_language_and_says_which_it_skips(tmp_path, capsys):
+    english = tmp_path / "story.txt"
+    english.write_text(
+        "A senior Egyptian security source, who requested anonymity, told the agency "
+        "that the so-called truce was over.",
+        encoding="utf-8",
+    )
+    french = tmp_path / "recit.txt"
+    french.write_text(
+        "Une source sécuritaire égyptienne, qui a requis l'anonymat, a déclaré à l'agence "
+        'que la "trêve" était terminée et que les négociations reprendraient au Caire '
+        "mardi prochain avec les délégations des deux parties.",
+        encoding="utf-8",
+    )
+    call_command("suggest", str(tmp_path), "--json", "--default-lexicon")
+    captured = capsys.readouterr()
+    files = {json.loads(line)["file"] for line in captured.out.splitlines()}
+    assert files == {str(english)}
+    assert f"{french}: in “fr”: the suggestion rules read English only" in captured.err
+    # --language names the language of every file.
+    call_command("suggest", str(english), "--language", "fr", "--default-lexicon")
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "0 suggestions in 1 file(s); 1 in a language the rules do not read." in captured.err
+
+
 def test_the_command_refuses_unreadable_and_binary_files(tmp_path):
     with pytest.raises(CommandError, match="Cannot read"):
         call_command("suggest", str(tmp_path / "missing.txt"))
