@@ -1,5 +1,6 @@
 """Writes on the coding side. Every function checks its input and saves nothing on error."""
 
+import logging
 from contextlib import contextmanager
 from typing import Any, NamedTuple
 
@@ -21,6 +22,8 @@ from annotations.models import (
 )
 from newsdesk import languages
 from newsdesk.models import Article
+
+logger = logging.getLogger(__name__)
 
 
 class AnnotationError(ValueError):
@@ -411,7 +414,7 @@ def article_suggest(*, article_id: int, docs: list | None = None) -> int:
     if article.language in suggest.RULE_LANGUAGES:
         nlp = None if docs is not None else suggest.load_parser(model)
         found = suggest.suggest(article.text, nlp=nlp, lexicon=lexicon(article.language), docs=docs)
-    found = suggester_models.with_learned(article=article, found=found)
+    found = _spans_in(article, suggester_models.with_learned(article=article, found=found))
     with transaction.atomic():
         Suggestion.objects.filter(article_id=article_id).delete()
         stored = Suggestion.objects.bulk_create(
@@ -436,6 +439,27 @@ def article_suggest(*, article_id: int, docs: list | None = None) -> int:
                 linked.append(row)
         Suggestion.objects.bulk_update(linked, ["link_to", "link_type"])
     return len(found)
+
+
+def _spans_in(article: Article, found: list) -> list:
+    """The suggestions whose span is a stretch of the article's text. An empty or
+    out-of-range span (a suggester's bug) is dropped and logged: the database would refuse
+    it, and with it every other suggestion of the article."""
+    kept = []
+    for item in found:
+        if 0 <= item.start < item.end <= len(article.text):
+            kept.append(item)
+        else:
+            logger.error(
+                "Dropped a %s suggestion with span [%d, %d) on article %s (%d characters): %s",
+                item.category,
+                item.start,
+                item.end,
+                article.pk,
+                len(article.text),
+                item.reason,
+            )
+    return kept
 
 
 def lexicon(language: str) -> list[suggest.LexiconEntry]:

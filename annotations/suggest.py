@@ -781,12 +781,16 @@ def _hidden_agency_in(docs) -> list[Suggestion]:
             if token.lemma_ not in _HIDDEN_AGENCY_VERBS or token.tag_ != "VBN":
                 continue
             children = list(token.children)
-            if not any(c.dep_ == "auxpass" for c in children):
+            # An English passive's auxiliary comes before its verb; one the parser hangs on
+            # the verb from after it ("killed said") is a misparse, and took the span from
+            # that auxiliary back to the verb: an end before its start.
+            auxiliaries = [c for c in children if c.dep_ in ("aux", "auxpass") and c.i < token.i]
+            if not any(c.dep_ == "auxpass" for c in auxiliaries):
                 continue
             if any(c.dep_ == "agent" for c in children):
                 continue
             # From the first auxiliary ("had been …") to a particle ("shot down").
-            first = min((c for c in children if c.dep_ in ("aux", "auxpass")), key=lambda c: c.i)
+            first = min(auxiliaries, key=lambda c: c.i)
             last = max([token, *(c for c in children if c.dep_ == "prt")], key=lambda c: c.i)
             start, end = first.idx, last.idx + len(last)
             found.append(

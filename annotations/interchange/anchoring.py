@@ -65,6 +65,14 @@ class Normalised:
             )
         return new_start, new_end
 
+    def offset_map(self) -> list[list[int]] | None:
+        """Breakpoints from ``text`` back to ``original`` (newsdesk.ingest.offset_map), as an
+        article made from this text keeps them; None if they cannot be made exactly."""
+        if not self.changed:
+            return [[0, 0]]
+        full = ingest.normalise(self.original)
+        return ingest.offset_map(self.original, self.text, start=len(full) - len(full.lstrip()))
+
     def _around(self, index: int) -> str:
         return self.original[max(0, index - 2) : index + 2]
 

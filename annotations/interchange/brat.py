@@ -38,7 +38,12 @@ def read_brat(*, ann: str, txt: str, name: str, annotator: str = "") -> Document
     """One .ann with the .txt it counts against. ``name`` is the .ann's name for messages."""
     norm = normalised(txt, name=name)
     doc = Document(
-        name=name, text=norm.text, annotator=annotator, line=1, underscores_for_spaces=True
+        name=name,
+        text=norm.text,
+        annotator=annotator,
+        line=1,
+        underscores_for_spaces=True,
+        file_text=norm,
     )
     spans: dict[str, Span] = {}
     seen: dict[str, int] = {}

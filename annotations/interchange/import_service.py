@@ -377,6 +377,8 @@ class _Import:
                 title=document.title or ingest.title_from(text=document.text, filename=stem),
                 filename=stem,
                 language=self.options.language or document.language,
+                # The way back to the file's own offsets (CRLF, NFD), for exports in them.
+                offset_map=document.file_text.offset_map() if document.file_text else None,
             )
             self.summary.articles_created += 1
         if article not in self.summary.articles:

@@ -72,7 +72,14 @@ def _jsonl_document(item: Any, *, name: str, line: int) -> Document:
             "its offsets count in the original file, not in this “text”: export with the "
             "stored text's offsets to read it back."
         )
-    doc = Document(name=name, text=norm.text, title=str(title)[:300], line=line, language=language)
+    doc = Document(
+        name=name,
+        text=norm.text,
+        title=str(title)[:300],
+        line=line,
+        language=language,
+        file_text=norm,
+    )
     if "tags" in item:
         _jsonl_tags(doc, norm, item["tags"], fail, name=name, line=line)
         return doc

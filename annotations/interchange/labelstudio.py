@@ -93,6 +93,7 @@ def _task(task: dict, index: int, *, name: str, line: int | None) -> list[Docume
             line=line,
             annotator=annotator_of(annotation.get("completed_by")),
             language=language if isinstance(language, str) else "",
+            file_text=norm,
         )
         _results(doc, norm, annotation.get("result", []), fail, f"annotation {number}")
         documents.append(doc)

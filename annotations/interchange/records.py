@@ -129,6 +129,9 @@ class Document:
     # The article's language as the file states it (JSON Lines "language", a W3C
     # target's "language"); "" when it says none.
     language: str = ""
+    # The file's own text and how ``text`` was normalised from it (brat, JSON Lines): an
+    # article made from it keeps the way back as its offset map.
+    file_text: anchoring.Normalised | None = None
 
 
 def same_name(a: str, b: str) -> bool:

@@ -7,9 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from annotations import services
+from annotations import services, suggest
 from annotations.models import Annotation, FramingTerm, Suggestion, SuggestionDismissal
-from newsdesk import ingestion
+from newsdesk import ingestion, languages
 
 from .conftest import SOURCE_QUOTE
 
@@ -51,6 +51,29 @@ def test_a_rerun_replaces_the_suggestions_and_follows_the_admins_lexicon(article
     quotes = set(Suggestion.objects.filter(article=article).values_list("quote", flat=True))
     assert "terrorist group" not in quotes
     assert "Zionist" in quotes or "'Zionist regime'" in quotes
+
+
+def test_it_drops_and_logs_a_span_outside_the_text_and_stores_the_others(alice, caplog):
+    text = (
+        "A senior official, who requested anonymity, told reporters the so-called deal was "
+        "off.\n\nFour people were killed in the raid."
+    )
+    article = ingestion.article_ingest(text=text, user=alice)
+    Suggestion.objects.filter(article=article).delete()
+    docs = suggest.parse(text, suggest.load_parser(languages.pipeline_for("en")))
+    # A parse whose second paragraph sits past the end of the text: its passive's span
+    # is out of range, which the database refuses (and with it the whole article's).
+    first, (offset, last) = docs
+    stale = [first, (offset + len(text), last)]
+    with caplog.at_level("ERROR", logger="annotations.services"):
+        stored = services.article_suggest(article_id=article.pk, docs=stale)
+    quotes = set(Suggestion.objects.filter(article=article).values_list("quote", flat=True))
+    assert "A senior official, who requested anonymity" in quotes
+    assert "so-called" in quotes
+    assert "were killed" not in quotes
+    assert stored == len(quotes)
+    assert all(0 <= s.start < s.end <= len(text) for s in Suggestion.objects.all())
+    assert "Dropped a framing suggestion" in caplog.text
 
 
 def test_uploading_an_article_queues_its_suggestions(alice, django_capture_on_commit_callbacks):

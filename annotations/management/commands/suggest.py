@@ -1,11 +1,10 @@
 import json
 from pathlib import Path
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from annotations import services, suggest
-from newsdesk import ingest
+from newsdesk import ingest, languages
 
 
 class Command(BaseCommand):
@@ -13,8 +12,10 @@ class Command(BaseCommand):
         "Run the tag suggesters on UTF-8 text files (folders are searched for .txt and .md "
         "files) and print each suggestion: sources and their claims from the spaCy parse, "
         "framing from the lexicon, quoted phrases and passives. Offsets are code points into "
-        "the text after Newsdesk's normalisation (NFC, \\n newlines). The spaCy pipeline is "
-        "loaded once for all files."
+        "the text after Newsdesk's normalisation (NFC, \\n newlines). Each file is read in its "
+        "language (detected from its text unless --language names one) with that language's "
+        "spaCy pipeline, loaded once; the rules read English only, so a file in another "
+        "language gets none, and the output says so."
     )
 
     def add_arguments(self, parser):
@@ -23,7 +24,9 @@ class Command(BaseCommand):
             "--json", action="store_true", help='one JSON object per line, with a "file" field'
         )
         parser.add_argument(
-            "--language", default="en", help="which of the admin's framing lexicons to use"
+            "--language",
+            help="the files' language, for all of them (detected per file otherwise); it also "
+            "chooses the admin's framing lexicon",
         )
         parser.add_argument(
             "--default-lexicon",
@@ -31,13 +34,29 @@ class Command(BaseCommand):
             help="use the built-in lexicon instead of the admin's (no database needed)",
         )
 
-    def handle(self, *args, paths: list[Path], json: bool, language: str, **options):
+    def handle(self, *args, paths: list[Path], json: bool, language: str | None, **options):
         texts = [(file, read_text(file)) for file in text_files(paths)]
-        terms = lexicon_for(language, default=options["default_lexicon"])
-        nlp = suggest.load_parser(settings.NEWSDESK_SPACY_MODEL)
-        total = 0
+        lexicons: dict[str, list[suggest.LexiconEntry]] = {}
+        total = skipped = 0
         for file, text in texts:
-            found = suggest.suggest(text, nlp=nlp, lexicon=terms)
+            file_language = (language or languages.detect_language(text)).lower()
+            model = languages.pipeline_for(file_language)
+            if file_language not in suggest.RULE_LANGUAGES or model is None:
+                skipped += 1
+                why = (
+                    "the suggestion rules read English only"
+                    if file_language not in suggest.RULE_LANGUAGES
+                    else "no spaCy pipeline is configured for it (NEWSDESK_SPACY_MODELS)"
+                )
+                self.stderr.write(f"{file}: in “{file_language}”: {why}; no suggestions.")
+                continue
+            if file_language not in lexicons:
+                lexicons[file_language] = lexicon_for(
+                    file_language, default=options["default_lexicon"]
+                )
+            # load_parser keeps each pipeline once per process, however many files use it.
+            nlp = suggest.load_parser(model)
+            found = suggest.suggest(text, nlp=nlp, lexicon=lexicons[file_language])
             total += len(found)
             for item in found:
                 if json:
@@ -49,7 +68,10 @@ class Command(BaseCommand):
                         f"“{item.quote}”" + (f"  [{attributes}]" if attributes else "")
                     )
         if not json:
-            self.stderr.write(f"{total} suggestions in {len(texts)} file(s).")
+            summary = f"{total} suggestions in {len(texts)} file(s)"
+            if skipped:
+                summary += f"; {skipped} in a language the rules do not read"
+            self.stderr.write(summary + ".")
 
 
 def text_files(paths: list[Path]) -> list[Path]:

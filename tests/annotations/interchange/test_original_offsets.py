@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 
 from annotations.interchange import jsonl as jsonl_format
 from annotations.interchange.records import ImportFormatError
+from annotations.models import Annotation
 from newsdesk import ingestion
 from newsdesk.models import Article
 from tests.annotations.interchange.files import body, csv_rows, export_url, jsonl
@@ -134,3 +135,59 @@ def test_it_refuses_to_read_back_a_jsonl_line_in_original_offsets(imported, alic
     data = export(capsys, "jsonl").out
     with pytest.raises(ImportFormatError, match="count in the original file"):
         list(jsonl_format.read_jsonl(data, name="back.jsonl"))
+
+
+def brat_lines(original):
+    """T lines for PHRASES, counted in ``original`` (brat's offsets are the .txt's own)."""
+    names = {"claim": "Claim", "source": "Source", "framing": "Framing"}
+    lines = []
+    for number, (category, phrase) in enumerate(PHRASES, start=1):
+        quote = original_form(phrase)
+        start = original.index(quote)
+        lines.append(f"T{number}\t{names[category]} {start} {start + len(quote)}\t{quote}")
+    return "\n".join(lines) + "\n"
+
+
+def test_it_keeps_the_offset_map_of_an_article_a_brat_import_creates(
+    tmp_path, alice, claim_label, source_label, framing_label, capsys
+):
+    # Written here: a CRLF, NFD brat .txt with a blank first line (no metadata prefix is read
+    # from a tag file's text).
+    original = "\r\n" + ORIGINAL.split("\r\n\r\n", 1)[1]
+    assert {claim_label.name, source_label.name, framing_label.name} == {
+        "Claim",
+        "Source",
+        "Framing",
+    }
+    (tmp_path / "story.txt").write_bytes(original.encode())
+    (tmp_path / "story.ann").write_text(brat_lines(original), encoding="utf-8")
+    call_command("import_annotations", str(tmp_path), "--user", "alice")
+    assert "4 tags added" in capsys.readouterr().out
+    article = Article.objects.get()
+    assert "\r" not in article.text and article.offset_map is not None
+    out = export(capsys, "csv")
+    rows = csv_rows(out.out.encode())
+    assert len(rows) == len(PHRASES)
+    for row in rows:
+        assert row["offsets"] == "original"
+        assert original[int(row["start"]) : int(row["end"])] == original_form(row["quote"])
+    assert "no offset map" not in out.err
+
+
+def test_it_keeps_the_offset_map_of_an_article_a_jsonl_import_creates(
+    tmp_path, alice, claim_label, capsys
+):
+    original = ORIGINAL.split("\r\n\r\n", 1)[1]
+    quote = original_form("prices had doubled")
+    start = original.index(quote)
+    line = {"text": original, "label": [[start, start + len(quote), claim_label.name]]}
+    path = tmp_path / "story.jsonl"
+    path.write_text(json.dumps(line) + "\n", encoding="utf-8")
+    call_command("import_annotations", str(path), "--user", "alice")
+    capsys.readouterr()
+    article = Article.objects.get()
+    assert article.text != original and article.offset_map is not None
+    assert Annotation.objects.filter(article=article, owner=alice).count() == 1
+    (exported,) = jsonl(export(capsys, "jsonl").out.encode())
+    (tag,) = exported["tags"]
+    assert (tag["start"], tag["end"]) == (start, start + len(quote))
