@@ -28,13 +28,18 @@ from newsdesk.models import Article, EntityMention, ImportItem
 def article_list(request: HttpRequest) -> HttpResponse:
     filters = ArticleFilterForm(request.GET or None, user=request.user)
     # Never the text: a list grouped by it (for the mention count) took a minute.
-    articles = (
-        access.articles_for(request.user).select_related("outlet").defer("text", "offset_map")
-    )
+    articles = access.articles_for(request.user)
     if filters.is_bound:
         # Invalid filters show their errors over an empty list, never an unfiltered one.
         articles = filters.filter(articles) if filters.is_valid() else articles.none()
-    page = Paginator(articles.order_by("-created_at", "-pk"), 50).get_page(request.GET.get("page"))
+    # The page's ids first, then their rows: on SQLite any column read from an article
+    # row walks past its text (100 KB in overflow pages), so the sort must not read rows.
+    # 8.8 against 5.3 ms for the first page of 1,000 articles of 100 KB (bench row).
+    ids = Article.objects.filter(pk__in=articles.values("pk")).order_by("-created_at", "-pk")
+    page = Paginator(ids.values_list("pk", flat=True), 50).get_page(request.GET.get("page"))
+    rows = Article.objects.filter(pk__in=list(page)).select_related("outlet")
+    by_pk = {a.pk: a for a in rows.defer("text", "offset_map")}
+    page.object_list = [by_pk[pk] for pk in page.object_list if pk in by_pk]
     # Mention counts for this page's articles only, in one query: annotating the list
     # grouped every article (and, on SQLite, all its columns) before paginating.
     counts = dict(
