@@ -1080,7 +1080,8 @@ function hoverLines(mark) {
     lines.push([`${shown.label}${shown.values ? `: ${shown.values}` : ""} · ${state}`, shown.quote]);
   }
   for (const id of mark.dataset.sug?.split(" ") ?? []) {
-    const category = [...mark.classList].find((c) => c.startsWith("sug-"))?.slice(4) ?? "";
+    const initial = [...mark.classList].find((c) => /^s[csf]$/.test(c))?.[1];
+    const category = { c: "claim", s: "source", f: "framing" }[initial] ?? "";
     lines.push([`Suggested ${category} · not yours until accepted`, marksText(`[data-sug~="${CSS.escape(id)}"]`)]);
   }
   for (const type of [...mark.classList].filter((c) => c.startsWith("ent-"))) {
@@ -1119,7 +1120,7 @@ function hideMarkHover() {
 }
 
 function markAt(target) {
-  const mark = target?.closest?.("[data-tags], [data-sug], [data-ent]");
+  const mark = target?.closest?.('[data-tags], [data-sug], [class*="ent-"]');
   return mark && article()?.contains(mark) ? mark : null;
 }
 

@@ -31,7 +31,7 @@ PAINTED = """() => {
   return {
     dcl: nav.domContentLoadedEventEnd,
     fcp: paint ? paint.startTime : null,
-    tags: document.querySelectorAll("#article-text .tag").length,
+    tags: document.querySelectorAll("#article-text [data-tags]").length,
     elements: document.getElementsByTagName("*").length,
     nodes: (() => {
       const walker = document.createTreeWalker(document, NodeFilter.SHOW_ALL);
@@ -39,7 +39,7 @@ PAINTED = """() => {
       while (walker.nextNode()) count += 1;
       return count;
     })(),
-    mentions: document.querySelectorAll("#article-text .ent").length,
+    mentions: document.querySelectorAll('#article-text [class*="ent-"]').length,
   };
 }"""
 
