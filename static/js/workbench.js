@@ -1160,14 +1160,21 @@ function loadMoreRows(list) {
 }
 
 // Rows inserted by a write may come again with a later page: keep the first of each.
+// Once per answer, not once per swapped element (an answer settles up to a dozen).
+let dedupeQueued = false;
 document.addEventListener("htmx:afterSettle", () => {
-  for (const list of document.querySelectorAll(".tag-list, .sug-list")) {
-    const seen = new Set();
-    for (const row of list.querySelectorAll(":scope > li[id]")) {
-      if (seen.has(row.id)) row.remove();
-      else seen.add(row.id);
+  if (dedupeQueued) return;
+  dedupeQueued = true;
+  queueMicrotask(() => {
+    dedupeQueued = false;
+    for (const list of document.querySelectorAll(".tag-list, .sug-list")) {
+      const seen = new Set();
+      for (const row of list.querySelectorAll(":scope > li[id]")) {
+        if (seen.has(row.id)) row.remove();
+        else seen.add(row.id);
+      }
     }
-  }
+  });
 });
 
 // Accepting or dismissing a suggestion that failed: say why next to its row.

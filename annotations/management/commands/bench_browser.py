@@ -67,9 +67,13 @@ SELECT_AND_ARM = """([start, length]) => {
     let pressed = null;
     document.addEventListener("keydown", () => { pressed = performance.now(); },
       { capture: true, once: true });
-    const observer = new MutationObserver(() => {
-      const added = [...container.querySelectorAll("[data-tags]")].some((e) =>
-        e.dataset.tags.split(" ").some((id) => !before.has(id)));
+    // Only the added nodes are looked at: a scan of the whole text per mutation would be
+    // the observer's cost, not the page's.
+    const isNew = (e) => e.dataset.tags?.split(" ").some((id) => !before.has(id));
+    const hasNew = (node) => node.nodeType === 1
+      && (isNew(node) || [...node.querySelectorAll("[data-tags]")].some(isNew));
+    const observer = new MutationObserver((records) => {
+      const added = records.some((record) => [...record.addedNodes].some(hasNew));
       if (added) {
         observer.disconnect();
         requestAnimationFrame(() => setTimeout(() => resolve(performance.now() - pressed), 0));
@@ -130,7 +134,9 @@ class Command(BaseCommand):
     def measure(self, runs: int, chromium: str) -> list[dict]:
         from playwright.sync_api import sync_playwright
 
-        corpus = synthetic.build()
+        # Seed 11, as the HTTP workload: on seed 7's text a suggester proposes an empty span
+        # (start == end), which the database refuses (reported; not fixed here).
+        corpus = synthetic.build(seed=11)
         if self.suggest:
             from annotations import services
 
