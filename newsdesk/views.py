@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import RequestDataTooBig
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
@@ -32,10 +32,16 @@ def article_list(request: HttpRequest) -> HttpResponse:
     if filters.is_bound:
         # Invalid filters show their errors over an empty list, never an unfiltered one.
         articles = filters.filter(articles) if filters.is_valid() else articles.none()
-    # The page's ids first, then their rows: on SQLite any column read from an article
-    # row walks past its text (100 KB in overflow pages), so the sort must not read rows.
-    # 8.8 against 5.3 ms for the first page of 1,000 articles of 100 KB (bench row).
-    ids = Article.objects.filter(pk__in=articles.values("pk")).order_by("-created_at", "-pk")
+    # The page's ids first, from the index of the list's order alone, then their rows: on
+    # SQLite any column read from an article row walks past its text (100 KB in overflow
+    # pages). "id + 0" keeps the planner from looking the scope's ids up one by one and
+    # sorting their rows: it walks the index in order and stops at the page's end.
+    # 7 against under 1 ms for the first page of 1,000 articles of 100 KB (bench row).
+    ids = (
+        Article.objects.alias(scoped_id=F("id") + 0)
+        .filter(scoped_id__in=articles.values("pk"))
+        .order_by("-created_at", "-pk")
+    )
     page = Paginator(ids.values_list("pk", flat=True), 50).get_page(request.GET.get("page"))
     rows = Article.objects.filter(pk__in=list(page)).select_related("outlet")
     by_pk = {a.pk: a for a in rows.defer("text", "offset_map")}
