@@ -127,12 +127,7 @@ def changes_context(
     if labels is None and (change.counts or change.text or change.editor):
         labels = codebooks.article_labels(article.pk)
     counts = rows.counts(article, owner, labels) if change.counts else None
-    inserts = []
-    if change.insert and tag.pk in found:
-        inserts.append(
-            (row_html.row_html(found[tag.pk]), rows.next_row_pk(tag), found[tag.pk].category)
-        )
-    blocks, closed, reopened = "", list(closed_suggestions), []
+    blocks, closed, reopened, live_rows = "", list(closed_suggestions), [], None
     if change.text:
         blocks, live_rows, undismissed = layers.region(article, owner, labels, *change.text)
         tagged = {(row.category, row.start, row.end) for row in live_rows}
@@ -144,6 +139,10 @@ def changes_context(
             elif change.remove:
                 reopened.append(suggestion)  # its tag went: suggested again
     closed = list(dict.fromkeys(closed))
+    inserts = []
+    if change.insert and tag.pk in found:
+        following = rows.next_row_pk(tag, nearby=live_rows)
+        inserts.append((row_html.row_html(found[tag.pk]), following, found[tag.pk].category))
     return {
         "blocks_html": blocks,
         "inserts": inserts,

@@ -153,8 +153,23 @@ def label_counts(rows: list[TagRow]) -> Counter:
     return Counter(row.label.pk for row in rows)
 
 
-def next_row_pk(annotation: Annotation) -> int | None:
-    """The tag after this one in its category's list, to insert the sidebar row before."""
+def next_row_pk(annotation: Annotation, nearby: list[TagRow] | None = None) -> int | None:
+    """The tag after this one in its category's list, to insert the sidebar row before.
+
+    ``nearby``: the owner's live tags touching a stretch of text that holds the tag (the
+    rows a write's answer has read for its blocks). A tag of the category after this one
+    there is the next in the whole list, with no query: any tag ordered between the two
+    starts between them, so it touches that stretch too.
+    """
+    key = (annotation.start, -annotation.end, annotation.pk)
+    category = annotation.label.category
+    after = [
+        (row.start, -row.end, row.pk)
+        for row in nearby or ()
+        if row.category == category and (row.start, -row.end, row.pk) > key
+    ]
+    if after:
+        return min(after)[2]
     following = (
         Annotation.objects.for_user(annotation.owner_id)
         .filter(article_id=annotation.article_id, label__category=annotation.label.category)

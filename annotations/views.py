@@ -86,8 +86,8 @@ def article_workbench(request: HttpRequest, article_pk: int) -> HttpResponse:
 # Sidebar rows come a page at a time: the first with the workbench, the next ones when
 # the end of a list is scrolled into view (or its "More" button pressed), so a long
 # article's page stays small and its DOM bounded.
-TAG_ROWS_PAGE = 100
-SUGGESTION_ROWS_PAGE = 50
+TAG_ROWS_PAGE = 30
+SUGGESTION_ROWS_PAGE = 15
 
 
 def _rows_page(article, name: str, items: list, read_only: bool, owner) -> str:

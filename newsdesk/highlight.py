@@ -6,6 +6,10 @@ every span over it, so overlapping and nested spans stay legible and the DOM hol
 most 2 × spans + 1 nodes. The text content of the result is exactly the input text,
 which lets the browser count offsets on it.
 
+Markup is terse, as the long document carries thousands of segments: attribute values
+go unquoted where HTML allows it (``class=blk``), and a layer's empty reference writes
+no attribute at all.
+
 For the reader, the text is also cut into blocks (a paragraph with the newlines after
 it). Each block is an element with its start offset, so a change re-renders only the
 blocks it touches, and the browser counts offsets within one block, not the document.
@@ -18,6 +22,8 @@ from dataclasses import dataclass
 from html import escape
 
 _AFTER_NEWLINES = re.compile(r"\n+")
+# A value HTML allows unquoted and that needs no escaping.
+_BARE = re.compile(r"[A-Za-z0-9_.-]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +90,7 @@ def render_blocks(
     cuts = sorted(
         {lo, hi, *block_starts, *(p for s in spans for p in (s.start, s.end) if lo < p < hi)}
     )
-    swap = ' hx-swap-oob="true"' if oob else ""
+    swap = " hx-swap-oob=true" if oob else ""
     markup: dict[tuple[int, ...], str] = {}
     parts: list[str] = []
     active: list[tuple[int, Span]] = []
@@ -96,7 +102,7 @@ def render_blocks(
         if left in block_starts:
             if left != lo:
                 parts.append("</span>")
-            parts.append(f'<span class="blk" id="blk-{block_starts[left]}" data-o="{left}"{swap}>')
+            parts.append(f"<span class=blk id=blk-{block_starts[left]} data-o={left}{swap}>")
         if any(span.end <= left for _, span in active):
             active = [(n, span) for n, span in active if span.end > left]
         while position < len(spans) and spans[position].start == left:
@@ -130,26 +136,30 @@ def render_blocks(
 
 
 @functools.lru_cache(maxsize=4096)
-def _attr(value: str) -> str:
-    return escape(value)
+def _value(value: str) -> str:
+    """An attribute's value, quoted only when HTML requires it."""
+    return value if _BARE.fullmatch(value) else f'"{escape(value)}"'
 
 
 def _opening(spans: list[Span], edges: tuple[str, ...] = ()) -> str:
     if len(spans) == 1 and not edges:  # the common case, kept fast
         span = spans[0]
-        title = f' title="{_attr(span.title)}"' if span.title else ""
-        return f'<span class="{_attr(span.css)}" data-{span.layer}="{escape(span.ref)}"{title}>'
+        ref = f" data-{span.layer}={_value(span.ref)}" if span.ref else ""
+        title = f" title={_value(span.title)}" if span.title else ""
+        return f"<span class={_value(span.css)}{ref}{title}>"
     classes: dict[str, None] = dict.fromkeys(edges)
     refs: dict[str, list[str]] = {}
     titles: dict[str, None] = {}
     for span in spans:
         classes.update(dict.fromkeys(span.css.split()))
-        refs.setdefault(span.layer, []).append(span.ref)
+        layer_refs = refs.setdefault(span.layer, [])
+        if span.ref:
+            layer_refs.append(span.ref)
         if span.title:
             titles[span.title] = None
     ordered = [c for c in classes if c not in edges] + [c for c in classes if c in edges]
-    attrs = [f'class="{escape(" ".join(ordered))}"']
-    attrs += [f'data-{layer}="{escape(" ".join(r))}"' for layer, r in refs.items()]
+    attrs = [f"class={_value(' '.join(ordered))}"]
+    attrs += [f"data-{layer}={_value(' '.join(r))}" for layer, r in refs.items() if r]
     if titles:
-        attrs.append(f'title="{escape(", ".join(titles))}"')
+        attrs.append(f"title={_value(', '.join(titles))}")
     return f"<span {' '.join(attrs)}>"

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import RequestDataTooBig
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
@@ -28,13 +28,24 @@ from newsdesk.models import Article, EntityMention, ImportItem
 def article_list(request: HttpRequest) -> HttpResponse:
     filters = ArticleFilterForm(request.GET or None, user=request.user)
     # Never the text: a list grouped by it (for the mention count) took a minute.
-    articles = (
-        access.articles_for(request.user).select_related("outlet").defer("text", "offset_map")
-    )
+    articles = access.articles_for(request.user)
     if filters.is_bound:
         # Invalid filters show their errors over an empty list, never an unfiltered one.
         articles = filters.filter(articles) if filters.is_valid() else articles.none()
-    page = Paginator(articles.order_by("-created_at", "-pk"), 50).get_page(request.GET.get("page"))
+    # The page's ids first, from the index of the list's order alone, then their rows: on
+    # SQLite any column read from an article row walks past its text (100 KB in overflow
+    # pages). "id + 0" keeps the planner from looking the scope's ids up one by one and
+    # sorting their rows: it walks the index in order and stops at the page's end.
+    # 7 against under 1 ms for the first page of 1,000 articles of 100 KB (bench row).
+    ids = (
+        Article.objects.alias(scoped_id=F("id") + 0)
+        .filter(scoped_id__in=articles.values("pk"))
+        .order_by("-created_at", "-pk")
+    )
+    page = Paginator(ids.values_list("pk", flat=True), 50).get_page(request.GET.get("page"))
+    rows = Article.objects.filter(pk__in=list(page)).select_related("outlet")
+    by_pk = {a.pk: a for a in rows.defer("text", "offset_map")}
+    page.object_list = [by_pk[pk] for pk in page.object_list if pk in by_pk]
     # Mention counts for this page's articles only, in one query: annotating the list
     # grouped every article (and, on SQLite, all its columns) before paginating.
     counts = dict(

@@ -360,8 +360,24 @@ document.addEventListener("change", (event) => {
 const TYPING_DELAY_MS = 800;
 const queues = new Map(); // tag id → SaveQueue
 
+// What the form would submit (the HTML entry list, for the controls the editor has), read
+// from the form's own controls: new FormData(form) makes Chromium walk the whole document
+// for the form's controls after each swap, 4 ms on the long document at every new editor.
 function formValues(form) {
-  const values = new FormData(form);
+  const values = new FormData();
+  for (const control of form.querySelectorAll("input, select, textarea")) {
+    if (!control.name || control.form !== form || control.matches(":disabled")) continue;
+    if (control.closest("datalist")) continue;
+    if (control instanceof HTMLSelectElement) {
+      for (const option of control.selectedOptions) {
+        if (!option.disabled) values.append(control.name, option.value);
+      }
+      continue;
+    }
+    if (["submit", "button", "reset", "image", "file"].includes(control.type)) continue;
+    if ((control.type === "checkbox" || control.type === "radio") && !control.checked) continue;
+    values.append(control.name, control.value);
+  }
   values.delete("version");
   return values;
 }
@@ -630,7 +646,7 @@ document.addEventListener("htmx:afterSwap", () => {
   if (!form) return;
   const fresh = form.dataset.label === undefined;
   // The label the fields were drawn for: a save of another one brings a new editor.
-  if (fresh) form.dataset.label = new FormData(form).get("label") ?? "";
+  if (fresh) form.dataset.label = formValues(form).get("label") ?? "";
   queueFor(form).adopt(form, Number(editor.dataset.version), { fresh });
 });
 
@@ -1080,7 +1096,8 @@ function hoverLines(mark) {
     lines.push([`${shown.label}${shown.values ? `: ${shown.values}` : ""} · ${state}`, shown.quote]);
   }
   for (const id of mark.dataset.sug?.split(" ") ?? []) {
-    const category = [...mark.classList].find((c) => c.startsWith("sug-"))?.slice(4) ?? "";
+    const initial = [...mark.classList].find((c) => /^s[csf]$/.test(c))?.[1];
+    const category = { c: "claim", s: "source", f: "framing" }[initial] ?? "";
     lines.push([`Suggested ${category} · not yours until accepted`, marksText(`[data-sug~="${CSS.escape(id)}"]`)]);
   }
   for (const type of [...mark.classList].filter((c) => c.startsWith("ent-"))) {
@@ -1119,7 +1136,7 @@ function hideMarkHover() {
 }
 
 function markAt(target) {
-  const mark = target?.closest?.("[data-tags], [data-sug], [data-ent]");
+  const mark = target?.closest?.('[data-tags], [data-sug], [class*="ent-"]');
   return mark && article()?.contains(mark) ? mark : null;
 }
 
@@ -1159,14 +1176,21 @@ function loadMoreRows(list) {
 }
 
 // Rows inserted by a write may come again with a later page: keep the first of each.
+// Once per answer, not once per swapped element (an answer settles up to a dozen).
+let dedupeQueued = false;
 document.addEventListener("htmx:afterSettle", () => {
-  for (const list of document.querySelectorAll(".tag-list, .sug-list")) {
-    const seen = new Set();
-    for (const row of list.querySelectorAll(":scope > li[id]")) {
-      if (seen.has(row.id)) row.remove();
-      else seen.add(row.id);
+  if (dedupeQueued) return;
+  dedupeQueued = true;
+  queueMicrotask(() => {
+    dedupeQueued = false;
+    for (const list of document.querySelectorAll(".tag-list, .sug-list")) {
+      const seen = new Set();
+      for (const row of list.querySelectorAll(":scope > li[id]")) {
+        if (seen.has(row.id)) row.remove();
+        else seen.add(row.id);
+      }
     }
-  }
+  });
 });
 
 // Accepting or dismissing a suggestion that failed: say why next to its row.

@@ -45,9 +45,15 @@ def highlights(content: str) -> _Highlights:
     return parser
 
 
+def ids_in_text(content: str, layer: str = "tags") -> set[int]:
+    """Every id the highlighted text's ``data-<layer>`` attributes refer to, quoted or not."""
+    found = re.findall(rf'data-{layer}=(?:"([^"]*)"|([^\s">]+))', content)
+    return {int(pk) for quoted, bare in found for pk in (quoted or bare).split()}
+
+
 def tag_ids_in_text(content: str) -> set[int]:
     """Every tag id the highlighted text refers to."""
-    return {int(pk) for refs in re.findall(r'data-tags="([^"]*)"', content) for pk in refs.split()}
+    return ids_in_text(content, "tags")
 
 
 def row_ids(content: str) -> set[int]:

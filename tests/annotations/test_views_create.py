@@ -38,9 +38,9 @@ def test_it_creates_a_tag_and_returns_only_the_changed_fragments(
     content = response.content.decode()
     assert "<html" not in content
     assert changes(response) == {"id": tag.pk, "deleted": False, "version": 1}
-    assert '<span class="blk" id="blk-2" data-o="554" hx-swap-oob="true">' in content
+    assert "<span class=blk id=blk-2 data-o=554 hx-swap-oob=true>" in content
     assert 'id="blk-1"' not in content and 'id="blk-3"' not in content
-    assert f'<span class="tag tag-source" data-tags="{tag.pk}">' in content
+    assert f"<span class=ts data-tags={tag.pk}>" in content
     assert '<div hx-swap-oob="beforeend:#tag-list-source">' in content
     assert f'<li id="tag-row-{tag.pk}" class="tag-row cat-source"' in content
     assert (

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from annotations import spans
+from annotations import spans, views
 from annotations.benchmarks import corpus as synthetic
 from annotations.models import Annotation, Category, Label, Relation
 
@@ -79,8 +79,10 @@ def count_queries(request) -> tuple:
 
 
 def test_the_workbench_issues_as_many_queries_for_200_tags_as_for_10(
-    alice_client, article, alice, bob, labels, django_assert_num_queries
+    alice_client, article, alice, bob, labels, django_assert_num_queries, monkeypatch
 ):
+    # Every tag in the sidebar's first page, so that each row's links are read too.
+    monkeypatch.setattr(views, "TAG_ROWS_PAGE", 100)
     bulk_tags(article, bob, labels, 50)  # someone else's tags are never read
     bulk_tags(article, alice, labels, 10)
     page = url("workbench", article.pk)
@@ -103,8 +105,10 @@ def test_the_workbench_issues_as_many_queries_for_200_tags_as_for_10(
 
 
 def test_a_reviewers_view_of_a_layer_issues_as_many_queries_for_200_tags_as_for_10(
-    staff_client, article, alice, labels, django_assert_num_queries
+    staff_client, article, alice, labels, django_assert_num_queries, monkeypatch
 ):
+    # Every tag in the sidebar's first page, so that each row's links are read too.
+    monkeypatch.setattr(views, "TAG_ROWS_PAGE", 100)
     bulk_tags(article, alice, labels, 10)
     page = url("workbench", article.pk) + f"?layer={alice.pk}"
     staff_client.get(page)
@@ -127,7 +131,8 @@ def test_creating_a_tag_issues_as_many_queries_with_200_tags_as_with_10(
     assert response.status_code == 201
 
     bulk_tags(article, alice, labels, 190, skip=10)
-    with django_assert_num_queries(len(ten)):
+    # One less: the next row of its category is now among the tags of its blocks.
+    with django_assert_num_queries(len(ten) - 1):
         response = alice_client.post(
             create, create_data(article, claim_label, "two or three months without fighting")
         )
@@ -161,11 +166,14 @@ def test_query_counts_are_the_same_for_10_and_1000_tags(client, path):
     assert counts[0] == counts[1]
 
 
-# Each write reads only what its answer shows: fixed counts, the same for 10 and 200 tags
-# (session and user included). Create asks whether the article is in a project (who may
-# code it); a claim's note asks whether it is linked (its "attributed" is derived); deleting
-# a source finds the claims attributed to it, in a savepoint with the write.
+# Each write reads only what its answer shows: fixed counts, the same bound for 10 and 200
+# tags (session and user included). Create asks whether the article is in a project (who
+# may code it); a claim's note asks whether it is linked (its "attributed" is derived);
+# deleting a source finds the claims attributed to it, in a savepoint with the write. A
+# write that inserts a sidebar row (create, relabel, undo) asks which row follows it, one
+# query less when a later tag of its category is in the blocks its answer reads anyway.
 WRITE_QUERIES = {"create": 14, "note": 7, "relabel": 18, "delete": 13, "undo": 17}
+NEXT_ROW_FOUND_NEARBY = {"create": 13, "note": 7, "relabel": 17, "delete": 13, "undo": 16}
 
 
 def write_queries(client, article, claim_label, source_label) -> dict[str, int]:
@@ -206,7 +214,8 @@ def test_every_write_reads_a_fixed_number_of_queries_whatever_the_tags(
 ):
     bulk_tags(article, alice, labels, existing)
     alice_client.get(url("workbench", article.pk))  # warm up: session, caches
-    assert write_queries(alice_client, article, claim_label, source_label) == WRITE_QUERIES
+    expected = WRITE_QUERIES if existing == 10 else NEXT_ROW_FOUND_NEARBY
+    assert write_queries(alice_client, article, claim_label, source_label) == expected
 
 
 def test_a_note_alone_answers_with_its_new_version_and_no_fragment_of_the_tag(

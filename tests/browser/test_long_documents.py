@@ -101,5 +101,5 @@ def test_a_span_tagged_by_hand_leaves_the_suggestion_list_at_once(
     expect(row).to_have_count(1)
     expect(page.locator("#count-suggestions")).to_have_text(str(before))
     expect(page.locator(f'#article-text [data-sug~="{suggestion.pk}"]').first).to_have_class(
-        re.compile(r"\bsug-source\b")
+        re.compile(r"\bss\b")
     )

@@ -42,7 +42,7 @@ def test_it_accepts_a_suggested_anonymous_source_and_edits_one_attribute(
 
     # Dashed in the text, listed with its proposed values in the sidebar.
     dashed = page.locator(f'#article-text [data-sug~="{suggestion.pk}"]')
-    expect(dashed.first).to_have_class(re.compile(r"\bsug-source\b"))
+    expect(dashed.first).to_have_class(re.compile(r"\bss\b"))
     row = page.locator(f"#sug-row-{suggestion.pk}")
     expect(row).to_contain_text("identification: anonymous")
     expect(row).to_contain_text("source type: security or intelligence")
@@ -63,7 +63,7 @@ def test_it_accepts_a_suggested_anonymous_source_and_edits_one_attribute(
     expect(page.locator("#count-suggestions")).to_have_text(str(before - 1))
     expect(dashed).to_have_count(0)
     expect(page.locator(f'#article-text [data-tags~="{tag.pk}"]').first).to_have_class(
-        re.compile(r"\btag-source\b")
+        re.compile(r"\bts\b")
     )
 
     # Edit one attribute in the editor: it saves by itself.

@@ -26,9 +26,9 @@ def test_it_keeps_health_checked_connections_on_postgresql():
     assert database_settings(DATABASE_URL=url, DATABASE_CONN_MAX_AGE="0")[0] == 0
 
 
-def test_it_queues_sqlite_writers_in_wal_mode(tmp_path):
+def test_it_queues_sqlite_writers_in_wal_mode_on_kept_connections(tmp_path):
     assert database_settings(DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}") == [
-        0,
+        60,
         True,
         {
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",

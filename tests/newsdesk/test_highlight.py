@@ -8,7 +8,7 @@ from newsdesk.highlight import Span, blocks, blocks_between, render_blocks
 def render(text: str, spans: list[Span]) -> str:
     """The markup of a text rendered as one block, without the block element."""
     html = render_blocks(text, spans, [(0, len(text))])
-    prefix = '<span class="blk" id="blk-0" data-o="0">'
+    prefix = "<span class=blk id=blk-0 data-o=0>"
     assert html.startswith(prefix) and html.endswith("</span>")
     return html[len(prefix) : -len("</span>")]
 
@@ -37,7 +37,7 @@ def test_it_escapes_markup_in_the_text():
 
 def test_it_wraps_a_span_with_its_classes_reference_and_title():
     html = render("Hamas met", [ent(0, 5, ref="7")])
-    assert html == '<span class="ent ent-ORG" data-ent="7" title="Organisations">Hamas</span> met'
+    assert html == '<span class="ent ent-ORG" data-ent=7 title=Organisations>Hamas</span> met'
 
 
 def test_it_handles_spans_at_both_ends_of_the_text():
@@ -48,8 +48,8 @@ def test_it_handles_spans_at_both_ends_of_the_text():
 def test_it_keeps_adjacent_spans_apart():
     html = render("AB", [ent(0, 1, ref="a"), ent(1, 2, ref="b")])
     assert html.count("<span") == 2
-    assert 'data-ent="a" title="Organisations">A<' in html
-    assert 'data-ent="b" title="Organisations">B<' in html
+    assert "data-ent=a title=Organisations>A<" in html
+    assert "data-ent=b title=Organisations>B<" in html
 
 
 def test_it_cuts_overlapping_spans_into_segments_carrying_every_layer():
@@ -57,11 +57,11 @@ def test_it_cuts_overlapping_spans_into_segments_carrying_every_layer():
     source = Span(4, 12, layer="tags", ref="2", css="tag tag-source")
     html = render("abcdefghijklm", [claim, source, ent(4, 6, ref="x")])
     assert html == (
-        '<span class="tag tag-claim" data-tags="1">abcd</span>'
-        '<span class="tag tag-claim tag-source ent ent-ORG" data-tags="1 2" data-ent="x"'
-        ' title="Organisations">ef</span>'
+        '<span class="tag tag-claim" data-tags=1>abcd</span>'
+        '<span class="tag tag-claim tag-source ent ent-ORG" data-tags="1 2" data-ent=x'
+        " title=Organisations>ef</span>"
         '<span class="tag tag-claim tag-source" data-tags="1 2">ghi</span>'
-        '<span class="tag tag-source" data-tags="2">jkl</span>m'
+        '<span class="tag tag-source" data-tags=2>jkl</span>m'
     )
 
 
@@ -101,14 +101,31 @@ def test_blocks_keep_the_text_and_clip_spans_that_cross_them():
     claim = Span(6, 19, layer="tags", ref="1", css="tag")
     html = render_blocks(text, [claim, ent(0, 5)], blocks(text))
     assert text_of(html) == text
-    assert html.count('data-tags="1"') == 2  # one piece in each block
-    assert '<span class="blk" id="blk-1" data-o="11">' in html
+    assert html.count("data-tags=1>") == 2  # one piece in each block
+    assert "<span class=blk id=blk-1 data-o=11>" in html
 
 
 def test_it_renders_only_the_blocks_asked_for_ready_to_swap():
     text = "aa\nbb\ncc"
     html = render_blocks(text, [ent(4, 5)], blocks(text), range(1, 2), oob=True)
     assert html == (
-        '<span class="blk" id="blk-1" data-o="3" hx-swap-oob="true">'
-        'b<span class="ent ent-ORG" data-ent="e1" title="Organisations">b</span>\n</span>'
+        "<span class=blk id=blk-1 data-o=3 hx-swap-oob=true>"
+        'b<span class="ent ent-ORG" data-ent=e1 title=Organisations>b</span>\n</span>'
+    )
+
+
+def test_it_quotes_and_escapes_only_the_values_that_need_it():
+    quoted = ent(0, 5, ref='a "b" & c', css="x", title="Rosa's")
+    html = render("Hamas", [quoted])
+    assert html == (
+        '<span class=x data-ent="a &quot;b&quot; &amp; c" title="Rosa&#x27;s">Hamas</span>'
+    )
+
+
+def test_it_writes_no_attribute_for_an_empty_reference():
+    alone = ent(0, 5, ref="", css="ent-ORG", title="")
+    assert render("Hamas met", [alone]) == "<span class=ent-ORG>Hamas</span> met"
+    nested = [alone, Span(0, 9, layer="tags", ref="3", css="tc")]
+    assert render("Hamas met", nested) == (
+        '<span class="tc ent-ORG" data-tags=3>Hamas</span><span class=tc data-tags=3> met</span>'
     )
