@@ -8,9 +8,13 @@ import csv
 import io
 
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import conditional_escape as esc
 from django.utils.http import content_disposition_header
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
 from annotations import access, consensus, dashboard, review
@@ -78,6 +82,10 @@ def _context(request, project, article) -> dict:
         tag.edit_fields = _edit_fields(tag)
         at_span.setdefault((tag.start, tag.end), []).append(tag)
     table = []
+    accept_url = reverse("annotations:consensus-accept", args=[project.pk, article.pk])
+    csrf_input = (
+        f'<input type="hidden" name="csrfmiddlewaretoken" value="{esc(get_token(request))}">'
+    )
     for row in rows:
         cells = [
             (coder, colours[coder], [by_pk[t.id] for t in row.tags.get(coder, [])])
@@ -87,7 +95,7 @@ def _context(request, project, article) -> dict:
             {
                 "row": row,
                 "quote": article.text[row.start : row.end],
-                "cells": cells,
+                "cells_html": _cells_html(cells, accept_url, csrf_input),
                 "kinds": [review.comparison.KINDS[k] for k in sorted(row.kinds)],
                 "consensus": at_span.pop((row.start, row.end), []),
             }
@@ -160,6 +168,33 @@ def _merged(article, tags, colours, coders, chosen) -> str:
         for t in chosen
     ]
     return highlight.render_blocks(article.text, spans, highlight.blocks(article.text))
+
+
+def _cells_html(cells, accept_url: str, csrf_input: str) -> str:
+    """Each coder's tags in one row of the comparison, with their Accept buttons (the key
+    is the coder's number). Built here rather than in the template: a long article's rows
+    hold hundreds of these, and the template loop was most of the page's time."""
+    out = []
+    for number, (coder, _colour, tags) in enumerate(cells, start=1):
+        out.append("<td>")
+        for tag in tags:
+            name = esc(tag.label.name)
+            values = "".join(
+                f"<br><small>{esc(key)}: {esc(value)}</small>"
+                for key, value in tag.attributes.items()
+            )
+            out.append(
+                f'<div class="coded"><strong>{name}</strong>{values}'
+                f'<form method="post" action="{accept_url}" hx-post="{accept_url}">{csrf_input}'
+                f'<input type="hidden" name="tag" value="{tag.pk}">'
+                f'<button type="submit" class="accept" data-coder="{number}" '
+                f'aria-label="Accept {esc(coder)}’s {name}" '
+                f'title="Accept {esc(coder)}’s tag (key {number})">Accept</button></form></div>'
+            )
+        if not tags:
+            out.append('<span class="missing">—</span>')
+        out.append("</td>")
+    return mark_safe("".join(out))
 
 
 def _compare_response(request, project, article, status: int = 200, error: str = ""):

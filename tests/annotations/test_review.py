@@ -93,6 +93,11 @@ def test_it_shows_the_reviewer_every_coders_layer_with_the_differences(
     assert "overlapping but unequal spans" in page
     assert "made by only some coders" in page
     assert "all agree" in page
+    # Each coder's tag, with its values, answered by that coder's number key.
+    source = coded["bob_source"]
+    assert f'<input type="hidden" name="tag" value="{source.pk}">' in page
+    assert 'data-coder="2" aria-label="Accept bob’s Source"' in page
+    assert "<br><small>identification: anonymous</small>" in page
     merged = _client(rosa).get(_compare_url(project, article), {"view": "merged"})
     assert 'class="ctag cd-1"' in merged.content.decode()
 
