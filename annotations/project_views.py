@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from annotations import access, projects
 from annotations.models import Assignment, ProjectMember
@@ -81,6 +81,7 @@ def _members_context(request, project, form=None) -> dict:
     }
 
 
+@require_http_methods(["GET", "POST"])
 def project_members(request: HttpRequest, pk: int) -> HttpResponse:
     """Every member sees who is in the project; a manager adds people (POST)."""
     project = access.project_for(request.user, pk)
@@ -104,8 +105,6 @@ def project_members(request: HttpRequest, pk: int) -> HttpResponse:
         status = 422 if form is not None else 200
         context = _members_context(request, project, form)
         return _render(request, MEMBERS_PAGE, "members", context, status)
-    if request.method != "GET":
-        return HttpResponse(status=405, headers={"Allow": "GET, POST"})
     return _render(request, MEMBERS_PAGE, "members", _members_context(request, project))
 
 
@@ -178,6 +177,7 @@ def _articles_context(request, project, form=None) -> dict:
     }
 
 
+@require_http_methods(["GET", "POST"])
 def project_articles_page(request: HttpRequest, pk: int) -> HttpResponse:
     project = access.project_for(request.user, pk)
     if request.method == "POST":
@@ -203,8 +203,6 @@ def project_articles_page(request: HttpRequest, pk: int) -> HttpResponse:
                 return _render(request, ARTICLES_PAGE, "articles", context)
         context = _articles_context(request, project, form)
         return _render(request, ARTICLES_PAGE, "articles", context, 422)
-    if request.method != "GET":
-        return HttpResponse(status=405, headers={"Allow": "GET, POST"})
     return _render(request, ARTICLES_PAGE, "articles", _articles_context(request, project))
 
 
@@ -262,6 +260,7 @@ def _assignments_context(request, project, form=None, draw_form=None, error="") 
     }
 
 
+@require_http_methods(["GET", "POST"])
 def project_assignments(request: HttpRequest, pk: int) -> HttpResponse:
     """The manager's assignment page: by hand (POST article × annotator) and the draw."""
     project = access.project_for_managing(request.user, pk)
@@ -279,8 +278,6 @@ def project_assignments(request: HttpRequest, pk: int) -> HttpResponse:
         status = 422 if form is not None else 200
         context = _assignments_context(request, project, form)
         return _render(request, ASSIGNMENTS_PAGE, "assignments", context, status)
-    if request.method != "GET":
-        return HttpResponse(status=405, headers={"Allow": "GET, POST"})
     return _render(request, ASSIGNMENTS_PAGE, "assignments", _assignments_context(request, project))
 
 

@@ -7,37 +7,13 @@ with one; each gold span is matched at most once.
 """
 
 import re
-from dataclasses import dataclass
 
+from annotations import suggest_score
 from annotations.suggest import Suggestion
+from annotations.suggest_score import Score
 
 CATEGORIES = {"S": "source", "F": "framing"}
 _MARK = re.compile(r"\[\[([SF]):|\]\]")
-
-
-@dataclass(frozen=True)
-class Score:
-    category: str
-    gold: int
-    suggested: int
-    exact: int
-    overlapping: int
-
-    @property
-    def precision(self) -> float:
-        return self.overlapping / self.suggested if self.suggested else 0.0
-
-    @property
-    def recall(self) -> float:
-        return self.overlapping / self.gold if self.gold else 0.0
-
-    @property
-    def exact_precision(self) -> float:
-        return self.exact / self.suggested if self.suggested else 0.0
-
-    @property
-    def exact_recall(self) -> float:
-        return self.exact / self.gold if self.gold else 0.0
 
 
 def parse_gold(marked: str) -> tuple[str, list[tuple[str, int, int]]]:
@@ -65,33 +41,8 @@ def parse_gold(marked: str) -> tuple[str, list[tuple[str, int, int]]]:
 
 
 def score(gold: list[tuple[str, int, int]], suggestions: list[Suggestion]) -> list[Score]:
-    scores = []
-    for category in CATEGORIES.values():
-        wanted = [(start, end) for cat, start, end in gold if cat == category]
-        found = [(s.start, s.end) for s in suggestions if s.category == category]
-        scores.append(
-            Score(
-                category=category,
-                gold=len(wanted),
-                suggested=len(found),
-                exact=len(set(wanted) & set(found)),
-                overlapping=_matched(wanted, found),
-            )
-        )
-    return scores
-
-
-def _matched(wanted: list[tuple[int, int]], found: list[tuple[int, int]]) -> int:
-    """Suggestions that overlap a gold span not already taken, exact matches first."""
-    free = list(wanted)
-    matched = 0
-    for start, end in sorted(found, key=lambda span: span not in wanted):
-        for index, (gold_start, gold_end) in enumerate(free):
-            if start < gold_end and gold_start < end:
-                del free[index]
-                matched += 1
-                break
-    return matched
+    """The app's scorer (``manage.py evaluate_suggestions``) over this set's categories."""
+    return suggest_score.score(gold, suggestions, categories=tuple(CATEGORIES.values()))
 
 
 def to_brat(marked: str) -> tuple[str, str]:
