@@ -8,10 +8,9 @@ renders just those for the ``_changes.html`` answer.
 import json
 from dataclasses import dataclass, field
 
-from django.db.models import Q
 from django.utils.safestring import mark_safe
 
-from annotations import codebooks, editor, layers, row_html, rows
+from annotations import codebooks, editor, layers, row_html, rows, sql
 from annotations.models import Annotation, Category, Label, Relation
 
 
@@ -45,8 +44,10 @@ def state_of(tag: Annotation, *, links: frozenset[tuple[int, int]] | None = None
 
 
 def links_of(tag: Annotation) -> frozenset[tuple[int, int]]:
-    found = Relation.objects.filter(Q(from_annotation=tag) | Q(to_annotation=tag)).values_list(
-        "pk", "from_annotation", "to_annotation"
+    found = sql.fetch(
+        f"SELECT id, from_annotation_id, to_annotation_id FROM {sql.table(Relation)} "
+        "WHERE from_annotation_id = %s OR to_annotation_id = %s",
+        [tag.pk, tag.pk],
     )
     return frozenset((pk, to if source == tag.pk else source) for pk, source, to in found)
 

@@ -1,7 +1,7 @@
 """What the tag editor shows: the tag, its row with links, the labels, the sources it may be
 linked to and, for framing, the voice it would have without the annotator's answer."""
 
-from annotations import rows, voice
+from annotations import rows, sql, voice
 from annotations.models import Annotation, Category, Label, Relation
 
 
@@ -29,18 +29,22 @@ def context(tag: Annotation, row: rows.TagRow, labels: list[Label]) -> dict:
 
 def framing_voice(tag: Annotation) -> voice.Voice:
     """The voice the tag would have without the annotator's answer, for the editor's hint."""
-    in_sourced_claim = (
-        Annotation.objects.for_user(tag.owner_id)
-        .filter(
-            article_id=tag.article_id,
-            label__category=Category.CLAIM,
-            start__lte=tag.start,
-            end__gte=tag.end,
-            relations_out__type=Relation.Type.ATTRIBUTED_TO,
-            relations_out__to_annotation__deleted_at__isnull=True,
-        )
-        .exists()
-    )
+    annotation, end = sql.table(Annotation), sql.name("end")
+    in_sourced_claim = sql.fetch(
+        f"SELECT EXISTS (SELECT 1 FROM {annotation} a JOIN {sql.table(Label)} l "
+        f"ON l.id = a.label_id JOIN {sql.table(Relation)} r ON r.from_annotation_id = a.id "
+        f"JOIN {annotation} t ON t.id = r.to_annotation_id WHERE a.owner_id = %s "
+        "AND a.article_id = %s AND a.deleted_at IS NULL AND l.category = %s "
+        f"AND a.start <= %s AND a.{end} >= %s AND r.type = %s AND t.deleted_at IS NULL)",
+        [
+            tag.owner_id,
+            tag.article_id,
+            Category.CLAIM,
+            tag.start,
+            tag.end,
+            Relation.Type.ATTRIBUTED_TO,
+        ],
+    )[0][0]
     claims = [voice.ClaimSpan(tag.start, tag.end, attributed=True)] if in_sourced_claim else []
     return voice.of_framing(
         tag.start,

@@ -3,6 +3,7 @@ whole or a few blocks at a time. Reads only, a fixed number of queries per call.
 
 from django.db import connection
 
+from annotations import sql
 from annotations.models import Label, Suggestion, SuggestionDismissal
 from annotations.rows import TagRow, tag_rows
 from newsdesk import highlight, reader
@@ -65,13 +66,14 @@ def _mention_marks(rows: list[reader.MentionRow]) -> list[highlight.Span]:
 
 
 def mention_spans(article: Article, lo: int, hi: int) -> list[highlight.Span]:
-    rows = [
-        reader.MentionRow(*values)
-        for values in EntityMention.objects.filter(article=article, start__lt=hi, end__gt=lo)
-        .order_by("start")
-        .values_list("start", "end", "label", "entity_id", "text")
-    ]
-    return _mention_marks(rows)
+    """The entity marks touching [lo, hi), as every write's answer redraws them (SQL
+    written out: annotations/sql.py)."""
+    found = sql.fetch(
+        f"SELECT start, {sql.name('end')}, label FROM {sql.table(EntityMention)} "
+        f"WHERE article_id = %s AND start < %s AND {sql.name('end')} > %s ORDER BY start",
+        [article.pk, hi, lo],
+    )
+    return [highlight.Span(start, end, "ent", "", f"ent-{label}") for start, end, label in found]
 
 
 def blocks_html(article: Article, owner, labels: list[Label], start: int, end: int) -> str:

@@ -7,8 +7,9 @@ from bisect import bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Q
 
+from annotations import sql
 from annotations.models import Annotation, Category, Label, Relation
 from newsdesk import highlight
 from newsdesk.models import Article
@@ -53,21 +54,31 @@ def tag_rows(
 ) -> list[TagRow]:
     """The owner's live tags in the article (only those touching [lo, hi) when given).
 
-    Plain values, not model instances: the workbench reads up to thousands of these per page.
+    Plain values, not model instances: the workbench reads up to thousands of these per
+    page, and every write reads those of a stretch (SQL written out: annotations/sql.py).
     """
     by_pk = {label.pk: label for label in labels}
-    tags = Annotation.objects.for_user(owner).filter(article=article)
+    where = ""
+    params = [article.pk, _owner_pk(owner)]
     if lo or hi is not None:
-        tags = tags.filter(start__lt=len(article.text) if hi is None else hi, end__gt=lo)
-    rows = []
-    values = tags.order_by("start", "-end", "pk").values_list(
-        "pk", "start", "end", "quote", "label_id", "attributes", "note"
+        where = f" AND start < %s AND {sql.name('end')} > %s"
+        params += [len(article.text) if hi is None else hi, lo]
+    found = sql.fetch(
+        f"SELECT id, start, {sql.name('end')}, quote, label_id, attributes, note "
+        f"FROM {sql.table(Annotation)} WHERE article_id = %s AND owner_id = %s "
+        f"AND deleted_at IS NULL{where} ORDER BY start, {sql.name('end')} DESC, id",
+        params,
     )
-    for pk, start, end, quote, label_id, attributes, note in values:
+    rows = []
+    for pk, start, end, quote, label_id, attributes, note in found:
         label = by_pk.get(label_id) or Label.objects.get(pk=label_id)
         by_pk[label_id] = label
-        rows.append(TagRow(pk, start, end, quote, label, attributes, note))
+        rows.append(TagRow(pk, start, end, quote, label, sql.json_value(attributes), note))
     return rows
+
+
+def _owner_pk(owner) -> int:
+    return owner if isinstance(owner, int) else owner.pk
 
 
 def attach_links(article: Article, owner, rows: list[TagRow]) -> None:
@@ -170,30 +181,37 @@ def next_row_pk(annotation: Annotation, nearby: list[TagRow] | None = None) -> i
     ]
     if after:
         return min(after)[2]
-    following = (
-        Annotation.objects.for_user(annotation.owner_id)
-        .filter(article_id=annotation.article_id, label__category=annotation.label.category)
-        .filter(
-            Q(start__gt=annotation.start)
-            | Q(start=annotation.start, end__lt=annotation.end)
-            | Q(start=annotation.start, end=annotation.end, pk__gt=annotation.pk)
-        )
-        .exclude(pk=annotation.pk)
-        .order_by("start", "-end", "pk")
-        .values_list("pk", flat=True)
-        .first()
+    end, label = sql.name("end"), sql.table(Label)
+    found = sql.fetch(
+        f"SELECT a.id FROM {sql.table(Annotation)} a JOIN {label} l ON l.id = a.label_id "
+        "WHERE a.owner_id = %s AND a.article_id = %s AND a.deleted_at IS NULL "
+        f"AND l.category = %s AND a.id <> %s AND (a.start > %s OR (a.start = %s AND "
+        f"(a.{end} < %s OR (a.{end} = %s AND a.id > %s)))) "
+        f"ORDER BY a.start, a.{end} DESC, a.id LIMIT 1",
+        [
+            annotation.owner_id,
+            annotation.article_id,
+            category,
+            annotation.pk,
+            annotation.start,
+            annotation.start,
+            annotation.end,
+            annotation.end,
+            annotation.pk,
+        ],
     )
-    return following
+    return found[0][0] if found else None
 
 
 def counts(article: Article, owner, labels: list[Label]) -> tuple[dict[int, int], dict[str, int]]:
+    """The owner's live tags on the article per label and per category, in one query."""
     by_label = Counter(
         dict(
-            Annotation.objects.for_user(owner)
-            .filter(article=article)
-            .values("label")
-            .annotate(n=Count("pk"))
-            .values_list("label", "n")
+            sql.fetch(
+                f"SELECT label_id, COUNT(*) FROM {sql.table(Annotation)} WHERE article_id = %s "
+                "AND owner_id = %s AND deleted_at IS NULL GROUP BY label_id",
+                [article.pk, _owner_pk(owner)],
+            )
         )
     )
     by_category = Counter()
@@ -202,26 +220,31 @@ def counts(article: Article, owner, labels: list[Label]) -> tuple[dict[int, int]
     return dict(by_label), dict(by_category)
 
 
+@dataclass(frozen=True)
+class SourceChoice:
+    """A source tag the editor offers to link to: what its list shows."""
+
+    pk: int
+    start: int
+    quote: str
+
+
 def nearby_sources(
     tag: Annotation, *, exclude: set[int], before: int = 8, after: int = 4, reach: int = 5_000
-):
+) -> list[SourceChoice]:
     """The source tags closest to a claim, in text order: a short list to link it to.
 
     Attribution mostly comes just before or just after the claim, so one query reads the
     sources within ``reach`` characters: the list costs the same however long the article.
     """
-    window = (
-        Annotation.objects.for_user(tag.owner_id)
-        .filter(
-            article_id=tag.article_id,
-            label__category=Category.SOURCE,
-            start__gte=tag.start - reach,
-            start__lte=tag.end + reach,
-        )
-        .exclude(pk__in=exclude)
-        .order_by("start", "pk")
+    found = sql.fetch(
+        f"SELECT a.id, a.start, a.quote FROM {sql.table(Annotation)} a "
+        f"JOIN {sql.table(Label)} l ON l.id = a.label_id WHERE a.owner_id = %s "
+        "AND a.article_id = %s AND a.deleted_at IS NULL AND l.category = %s "
+        "AND a.start >= %s AND a.start <= %s ORDER BY a.start, a.id",
+        [tag.owner_id, tag.article_id, Category.SOURCE, tag.start - reach, tag.end + reach],
     )
-    sources = list(window)
+    sources = [SourceChoice(*values) for values in found if values[0] not in exclude]
     earlier = [s for s in sources if s.start <= tag.start][-before:]
     later = [s for s in sources if s.start > tag.start][:after]
     return earlier + later

@@ -1,0 +1,209 @@
+"""The workbench's hottest reads are written as SQL (annotations/sql.py): each is compared
+here with the ORM query it replaced, on tags of two coders over two articles with deleted
+tags, links to deleted tags, nested and equal stretches, and windows at the text's edges."""
+
+import random
+
+import pytest
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from annotations import changes, editor, layers, rows, services
+from annotations.models import Annotation, Category, Relation
+from newsdesk.models import EntityMention
+
+
+@pytest.fixture
+def mixed(article, other_article, alice, bob, claim_label, source_label, framing_label):
+    """~120 tags at random on both articles, by both coders, some deleted, some linked."""
+    rng = random.Random(11)
+    labels = [claim_label, source_label, framing_label]
+    made, keys = [], set()
+    for owner in (alice, bob):
+        for target in (article, article, other_article):
+            for _ in range(20):
+                start = rng.randrange(0, len(target.text) - 40)
+                end = start + rng.choice([5, 12, 30, 40])
+                if made and made[-1].article_id == target.pk and rng.random() < 0.4:
+                    start = made[-1].start  # nested in, or the same as, the tag before
+                    end = start + rng.choice([5, 12, 30, 40])
+                    if rng.random() < 0.4:
+                        end = made[-1].end
+                label = rng.choice(labels)
+                if (owner.pk, target.pk, label.pk, start, end) in keys:
+                    continue  # one tag per coder, label and stretch
+                keys.add((owner.pk, target.pk, label.pk, start, end))
+                made.append(
+                    Annotation.objects.create(
+                        article=target,
+                        owner=owner,
+                        label=label,
+                        start=start,
+                        end=end,
+                        quote=target.text[start:end],
+                        attributes={"n": rng.randrange(3)} if rng.random() < 0.3 else {},
+                    )
+                )
+    by_owner_article = {}
+    for tag in made:
+        by_owner_article.setdefault((tag.owner_id, tag.article_id), []).append(tag)
+    for group in by_owner_article.values():
+        for claim, source in zip(group[::2], group[1::2], strict=False):
+            if rng.random() < 0.5:
+                Relation.objects.create(from_annotation=claim, to_annotation=source)
+    for tag in rng.sample(made, 25):
+        tag.deleted_at = timezone.now()
+        tag.save(update_fields=["deleted_at"])
+    for n in range(40):
+        start = rng.randrange(0, len(article.text) - 20)
+        EntityMention.objects.create(
+            article=article, start=start, end=start + 5 + n % 7, label="ORG", text="x"
+        )
+    return made
+
+
+def windows(text):
+    rng = random.Random(5)
+    yield 0, len(text)
+    yield 0, 1
+    yield len(text) - 1, len(text)
+    for _ in range(30):
+        lo = rng.randrange(0, len(text))
+        yield lo, min(len(text), lo + rng.choice([1, 50, 400, 2_000]))
+
+
+def test_tag_rows_match_the_orm(mixed, article, alice, bob, codebook):
+    labels = list(codebook.labels.all())
+    for owner in (alice, bob):
+        for lo, hi in windows(article.text):
+            expected = list(
+                Annotation.objects.for_user(owner)
+                .filter(article=article, start__lt=hi, end__gt=lo)
+                .order_by("start", "-end", "pk")
+                .values_list("pk", "start", "end", "quote", "label_id", "attributes", "note")
+            )
+            found = rows.tag_rows(article, owner, labels, lo=lo, hi=hi)
+            got = [(r.pk, r.start, r.end, r.quote, r.label.pk, r.attributes, r.note) for r in found]
+            assert got == expected
+        whole = rows.tag_rows(article, owner.pk, labels)
+        assert [r.pk for r in whole] == list(
+            Annotation.objects.for_user(owner)
+            .filter(article=article)
+            .order_by("start", "-end", "pk")
+            .values_list("pk", flat=True)
+        )
+        assert any(r.attributes for r in whole)  # JSON comes back as a dict, not text
+
+
+def test_counts_match_the_orm(mixed, article, alice, bob, codebook):
+    labels = list(codebook.labels.all())
+    for owner in (alice, bob):
+        expected = dict(
+            Annotation.objects.for_user(owner)
+            .filter(article=article)
+            .values("label")
+            .annotate(n=Count("pk"))
+            .values_list("label", "n")
+        )
+        by_label, by_category = rows.counts(article, owner, labels)
+        assert by_label == expected
+        assert sum(by_category.values()) == sum(expected.values()) > 0
+
+
+def test_next_row_matches_the_orm(mixed):
+    for tag in mixed:
+        expected = (
+            Annotation.objects.for_user(tag.owner_id)
+            .filter(article_id=tag.article_id, label__category=tag.label.category)
+            .filter(
+                Q(start__gt=tag.start)
+                | Q(start=tag.start, end__lt=tag.end)
+                | Q(start=tag.start, end=tag.end, pk__gt=tag.pk)
+            )
+            .exclude(pk=tag.pk)
+            .order_by("start", "-end", "pk")
+            .values_list("pk", flat=True)
+            .first()
+        )
+        assert rows.next_row_pk(tag) == expected
+
+
+def test_nearby_sources_match_the_orm(mixed):
+    seen = 0
+    for tag in mixed:
+        exclude = {tag.pk, mixed[0].pk}
+        window = (
+            Annotation.objects.for_user(tag.owner_id)
+            .filter(
+                article_id=tag.article_id,
+                label__category=Category.SOURCE,
+                start__gte=tag.start - 300,
+                start__lte=tag.end + 300,
+            )
+            .exclude(pk__in=exclude)
+            .order_by("start", "pk")
+        )
+        sources = list(window)
+        earlier = [s for s in sources if s.start <= tag.start][-2:]
+        later = [s for s in sources if s.start > tag.start][:1]
+        expected = [(s.pk, s.start, s.quote) for s in earlier + later]
+        found = rows.nearby_sources(tag, exclude=exclude, before=2, after=1, reach=300)
+        assert [(s.pk, s.start, s.quote) for s in found] == expected
+        seen += len(found)
+    assert seen > 20
+
+
+def test_mention_marks_match_the_orm(mixed, article):
+    for lo, hi in windows(article.text):
+        expected = list(
+            EntityMention.objects.filter(article=article, start__lt=hi, end__gt=lo)
+            .order_by("start")
+            .values_list("start", "end")
+        )
+        spans = layers.mention_spans(article, lo, hi)
+        assert [(s.start, s.end) for s in spans] == expected
+        assert all(s.css == "ent-ORG" for s in spans)
+
+
+def test_links_match_the_orm(mixed):
+    linked = 0
+    for tag in mixed:
+        expected = {
+            (pk, to if source == tag.pk else source)
+            for pk, source, to in Relation.objects.filter(
+                Q(from_annotation=tag) | Q(to_annotation=tag)
+            ).values_list("pk", "from_annotation", "to_annotation")
+        }
+        assert changes.links_of(tag) == expected
+        linked += bool(expected)
+    assert linked > 10
+
+
+def test_framing_voice_sees_a_sourced_claim_around_it(
+    article, alice, bob, tag, claim_label, source_label, framing_label
+):
+    """The one EXISTS: a framing tag inside a claim of the same coder, linked to a live
+    source, is in a sourced claim; a deleted source, another coder's claim, or a claim
+    that does not cover it are not."""
+    claim = tag(article, alice, claim_label, "killed 1,200 people")
+    framing = tag(article, alice, framing_label, "1,200")
+    source = tag(article, alice, source_label, "security source")
+    assert editor.framing_voice(framing).value == voice_without_claim(framing).value
+    relation = services.relation_create(from_annotation=claim, to_annotation=source)
+    inside = editor.framing_voice(framing)
+    assert inside.value != voice_without_claim(framing).value
+    services.annotation_delete(annotation=source)
+    assert editor.framing_voice(framing).value == voice_without_claim(framing).value
+    services.annotation_restore(annotation=Annotation.objects.get(pk=source.pk))
+    assert editor.framing_voice(framing).value == inside.value
+    bobs = tag(article, bob, framing_label, "1,200")
+    assert editor.framing_voice(bobs).value == voice_without_claim(bobs).value
+    relation.delete()
+    assert editor.framing_voice(framing).value == voice_without_claim(framing).value
+
+
+def voice_without_claim(tag):
+    from annotations import voice
+
+    quotes = voice.quotations(tag.article.text, tag.start, tag.end)
+    return voice.of_framing(tag.start, tag.end, {}, claims=[], quotes=quotes)
