@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.utils.safestring import mark_safe
 
 from annotations import codebooks, editor, layers, row_html, rows, sql
+from annotations.editor_html import editor_html
 from annotations.models import Annotation, Category, Label, Relation
 
 
@@ -162,9 +163,9 @@ def changes_context(
         if closed or reopened
         else None,
         "tag_info": tag_info(tag, change) if change.info else None,
-        "editor": editor.context(tag, found[tag.pk], labels)
+        "editor": editor_html(editor.context(tag, found[tag.pk], labels))
         if change.editor and tag.pk in found
-        else None,
+        else "",
     }
 
 

@@ -21,6 +21,7 @@ from annotations import (
     services,
     summary,
 )
+from annotations.editor_html import editor_html
 from annotations.forms import AnnotationCreateForm, attributes_from_post
 from annotations.models import Annotation, Assignment, Category, Relation
 from newsdesk import reader
@@ -214,7 +215,7 @@ def annotation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = editor.context(tag, row, codebooks.article_labels(tag.article_id))
     if read_only:
         context.update(read_only=True, link_choices=[])
-    return TemplateResponse(request, PAGE + "#editor", context)
+    return HttpResponse(editor_html(context))
 
 
 @require_POST
