@@ -118,16 +118,15 @@ def changes_context(
     part read only when it is answered (a note alone reads nothing more)."""
     article = tag.article
     wanted = [*([tag.pk] if change.insert or change.editor else []), *change.replace]
+    if labels is None and (change.counts or change.text or change.editor):
+        labels = codebooks.article_labels(article.pk)
     if change.fresh:
         found = {tag.pk: rows.fresh_row(article, tag)}
     elif wanted:
-        found = {
-            row.pk: row for row in rows.rows_with_links(article, owner, list(dict.fromkeys(wanted)))
-        }
+        wanted = list(dict.fromkeys(wanted))
+        found = {row.pk: row for row in rows.rows_with_links(article, owner, wanted, labels)}
     else:
         found = {}
-    if labels is None and (change.counts or change.text or change.editor):
-        labels = codebooks.article_labels(article.pk)
     counts = rows.counts(article, owner, labels) if change.counts else None
     blocks, closed, reopened, live_rows = "", list(closed_suggestions), [], None
     if change.text:

@@ -7,8 +7,6 @@ from bisect import bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Q
-
 from annotations import sql
 from annotations.models import Annotation, Category, Label, Relation
 from newsdesk import highlight
@@ -103,28 +101,62 @@ def fresh_row(article: Article, tag: Annotation) -> TagRow:
     return row
 
 
-def rows_with_links(article: Article, owner, pks: list[int]) -> list[TagRow]:
-    """Sidebar rows for a few tags, each with all of its links to live tags."""
+def rows_with_links(
+    article: Article, owner, pks: list[int], labels: list[Label] | None = None
+) -> list[TagRow]:
+    """Sidebar rows for a few of the owner's live tags, each with all of its links to live
+    tags, in two queries (SQL written out: every relabel, undo and delete reads these)."""
+    if not pks:
+        return []
+    annotation, end = sql.table(Annotation), sql.name("end")
+    marks = ", ".join(["%s"] * len(pks))
     tags = {
-        t.pk: t
-        for t in Annotation.objects.for_user(owner).filter(pk__in=pks).select_related("label")
+        values[0]: values
+        for values in sql.fetch(
+            f"SELECT {_ROW_COLUMNS.format(t='a', end=end)} FROM {annotation} a "
+            f"WHERE a.owner_id = %s AND a.deleted_at IS NULL AND a.id IN ({marks})",
+            [_owner_pk(owner), *pks],
+        )
     }
-    relations = list(
-        Relation.objects.filter(Q(from_annotation__in=tags) | Q(to_annotation__in=tags))
-        .filter(from_annotation__deleted_at__isnull=True, to_annotation__deleted_at__isnull=True)
-        .select_related("from_annotation__label", "to_annotation__label")
-        .order_by("pk")
+    if not tags:
+        return []
+    marks = ", ".join(["%s"] * len(tags))
+    relations = sql.fetch(
+        f"SELECT r.id, r.type, {_ROW_COLUMNS.format(t='f', end=end)}, "
+        f"{_ROW_COLUMNS.format(t='t', end=end)} FROM {sql.table(Relation)} r "
+        f"JOIN {annotation} f ON f.id = r.from_annotation_id "
+        f"JOIN {annotation} t ON t.id = r.to_annotation_id "
+        f"WHERE (r.from_annotation_id IN ({marks}) OR r.to_annotation_id IN ({marks})) "
+        "AND f.deleted_at IS NULL AND t.deleted_at IS NULL ORDER BY r.id",
+        [*tags, *tags],
     )
-    for relation in relations:
-        tags.setdefault(relation.from_annotation_id, relation.from_annotation)
-        tags.setdefault(relation.to_annotation_id, relation.to_annotation)
-    rows = {pk: TagRow.of(t) for pk, t in tags.items()}
-    for relation in relations:
-        source, target = rows[relation.from_annotation_id], rows[relation.to_annotation_id]
+    width = _ROW_COLUMNS.count(",") + 1
+    links = []
+    for values in relations:
+        source, target = values[2 : 2 + width], values[2 + width :]
+        tags.setdefault(source[0], source)
+        tags.setdefault(target[0], target)
+        links.append((values[0], values[1], source[0], target[0]))
+    by_pk = {label.pk: label for label in labels or ()}
+    missing = {values[4] for values in tags.values()} - set(by_pk)
+    if missing:
+        by_pk.update(Label.objects.in_bulk(missing))
+    rows = {
+        pk: TagRow(pk, start, stop, quote, by_pk[label_id], sql.json_value(attributes), note)
+        for pk, (_, start, stop, quote, label_id, attributes, note) in tags.items()
+    }
+    for pk, kind, source_pk, target_pk in links:
+        relation = Relation(
+            pk=pk, type=kind, from_annotation_id=source_pk, to_annotation_id=target_pk
+        )
+        source, target = rows[source_pk], rows[target_pk]
         source.links_out.append((relation, target))
         target.links_in.append((relation, source))
     set_blocks(article, list(rows.values()))
     return [rows[pk] for pk in pks if pk in rows]
+
+
+_ROW_COLUMNS = "{t}.id, {t}.start, {t}.{end}, {t}.quote, {t}.label_id, {t}.attributes, {t}.note"
 
 
 def values_text(attributes: dict, order: list[str]) -> str:

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from annotations import schema, spans, suggest, suggester_models
+from annotations import schema, spans, sql, suggest, suggester_models
 from annotations.codebooks import labels_for
 from annotations.models import (
     Annotation,
@@ -368,6 +368,14 @@ def _claims_linked_to(source: Annotation) -> list[Annotation]:
 
 
 def _drop_relations_that_no_longer_fit(annotation: Annotation) -> None:
+    relation = sql.table(Relation)
+    linked = sql.fetch(
+        f"SELECT EXISTS (SELECT 1 FROM {relation} WHERE from_annotation_id = %s) "
+        f"OR EXISTS (SELECT 1 FROM {relation} WHERE to_annotation_id = %s)",
+        [annotation.pk, annotation.pk],
+    )[0][0]
+    if not linked:
+        return  # most relabelled tags have no links: one indexed look, no ORM query
     category = annotation.label.category
     unlinked = []
     for relation in (

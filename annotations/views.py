@@ -211,8 +211,9 @@ def annotation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The tag editor; a reviewer opening another annotator's tag gets it read-only."""
     tag = access.tag_for_reading(request.user, pk)
     read_only = tag.owner_id != request.user.pk
-    (row,) = rows.rows_with_links(tag.article, tag.owner, [tag.pk])
-    context = editor.context(tag, row, codebooks.article_labels(tag.article_id))
+    labels = codebooks.article_labels(tag.article_id)
+    (row,) = rows.rows_with_links(tag.article, tag.owner, [tag.pk], labels)
+    context = editor.context(tag, row, labels)
     if read_only:
         context.update(read_only=True, link_choices=[])
     return HttpResponse(editor_html(context))

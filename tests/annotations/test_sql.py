@@ -207,3 +207,57 @@ def voice_without_claim(tag):
 
     quotes = voice.quotations(tag.article.text, tag.start, tag.end)
     return voice.of_framing(tag.start, tag.end, {}, claims=[], quotes=quotes)
+
+
+def orm_rows_with_links(owner, pks):
+    """The ORM query rows.rows_with_links replaced: (tag, links out, links in) per tag."""
+    tags = {
+        t.pk: t
+        for t in Annotation.objects.for_user(owner).filter(pk__in=pks).select_related("label")
+    }
+    relations = list(
+        Relation.objects.filter(Q(from_annotation__in=tags) | Q(to_annotation__in=tags))
+        .filter(from_annotation__deleted_at__isnull=True, to_annotation__deleted_at__isnull=True)
+        .order_by("pk")
+    )
+    shown = {}
+    for pk in pks:
+        if pk in tags:
+            tag = tags[pk]
+            out = [
+                (r.pk, r.type, r.to_annotation_id) for r in relations if r.from_annotation == tag
+            ]
+            into = [
+                (r.pk, r.type, r.from_annotation_id) for r in relations if r.to_annotation == tag
+            ]
+            shown[pk] = (tag.start, tag.end, tag.quote, tag.label_id, tag.attributes, out, into)
+    return shown
+
+
+def test_rows_with_links_match_the_orm(mixed, article, alice, bob, codebook):
+    rng = random.Random(3)
+    labels = list(codebook.labels.all())
+    linked = 0
+    for owner in (alice, bob):
+        pks = [t.pk for t in mixed]  # others' and deleted ones too: never shown
+        for size in (1, 1, 2, 5, len(pks)):
+            chosen = rng.sample(pks, size)
+            for given in (labels, None):
+                found = rows.rows_with_links(article, owner, chosen, given)
+                got = {
+                    row.pk: (
+                        row.start,
+                        row.end,
+                        row.quote,
+                        row.label.pk,
+                        row.attributes,
+                        [(r.pk, r.type, other.pk) for r, other in row.links_out],
+                        [(r.pk, r.type, other.pk) for r, other in row.links_in],
+                    )
+                    for row in found
+                }
+                assert got == orm_rows_with_links(owner, chosen)
+                assert list(got) == [pk for pk in chosen if pk in got]
+                linked += sum(bool(v[5] or v[6]) for v in got.values())
+    assert linked > 10
+    assert rows.rows_with_links(article, alice, []) == []
