@@ -5,13 +5,15 @@ that leaks its existence.
 """
 
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from annotations import sql
 from annotations.models import (
     Annotation,
     Assignment,
+    Label,
     Project,
     ProjectArticle,
     ProjectMember,
@@ -31,6 +33,7 @@ __all__ = [
     "layer_owner",
     "may_change_codebooks",
     "may_code",
+    "may_open",
     "may_export_for_others",
     "may_import_for_others",
     "may_manage",
@@ -130,17 +133,66 @@ def sees_others_tags(user, article) -> bool:
 def may_code(user, article) -> bool:
     """Whether the user may add tags to the article: staff, an upload of their own not in
     any project, or through a project holding it: its reviewers and managers always, its
-    annotators if assigned the article or the project allows unassigned coding."""
+    annotators if assigned the article or the project allows unassigned coding.
+
+    One query, written out (every tag write asks); whoever may code an article may also
+    open it (articles_in_projects), so a write needs no other check of the article.
+    """
     if user.is_staff:
         return True
-    links = ProjectArticle.objects.filter(article=article)
-    if not links.exists():
-        return article.uploaded_by_id == user.pk
-    member = ProjectMember.objects.filter(user=user, project__project_articles__article=article)
-    assigned = Assignment.objects.filter(article=article, user=user, project=OuterRef("project"))
-    return member.filter(
-        Q(role__in=REVIEWING_ROLES) | Q(project__allow_unassigned=True) | Exists(assigned)
-    ).exists()
+    if not user.is_authenticated:
+        return False
+    placed, member, project = (
+        sql.table(ProjectArticle),
+        sql.table(ProjectMember),
+        sql.table(Project),
+    )
+    roles = ", ".join(["%s"] * len(REVIEWING_ROLES))
+    return sql.boolean(
+        sql.fetch(
+            f"SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM {placed} WHERE article_id = %s) "
+            f"THEN %s ELSE EXISTS (SELECT 1 FROM {member} m "
+            f"JOIN {placed} pa ON pa.project_id = m.project_id "
+            f"JOIN {project} p ON p.id = m.project_id WHERE m.user_id = %s "
+            f"AND pa.article_id = %s AND (m.role IN ({roles}) OR p.allow_unassigned "
+            f"OR EXISTS (SELECT 1 FROM {sql.table(Assignment)} a WHERE a.article_id = %s "
+            "AND a.user_id = %s AND a.project_id = m.project_id))) END",
+            [
+                article.pk,
+                article.uploaded_by_id == user.pk,
+                user.pk,
+                article.pk,
+                *REVIEWING_ROLES,
+                article.pk,
+                user.pk,
+            ],
+        )[0][0]
+    )
+
+
+def may_open(user, article_pk: int) -> bool:
+    """Whether ``articles_in_projects`` lets the user open this one article, in one query
+    (the tag writes ask for one article, not for the set)."""
+    if user.is_staff:
+        return True
+    if not user.is_authenticated:
+        return False
+    clause, params = _opens("r.id", "r.uploaded_by_id", user)
+    found = sql.fetch(
+        f"SELECT {clause} FROM {sql.table(Article)} r WHERE r.id = %s", [*params, article_pk]
+    )
+    return bool(found) and sql.boolean(found[0][0])
+
+
+def _opens(article_id: str, uploaded_by_id: str, user) -> tuple[str, list]:
+    """articles_in_projects for one article row, as an SQL condition (not for staff)."""
+    placed, member = sql.table(ProjectArticle), sql.table(ProjectMember)
+    clause = (
+        f"(EXISTS (SELECT 1 FROM {placed} pa JOIN {member} m ON m.project_id = pa.project_id "
+        f"WHERE pa.article_id = {article_id} AND m.user_id = %s) OR (NOT EXISTS (SELECT 1 "
+        f"FROM {placed} pb WHERE pb.article_id = {article_id}) AND {uploaded_by_id} = %s))"
+    )
+    return clause, [user.pk, user.pk]
 
 
 def member_for_managing(user, project, pk: int) -> ProjectMember:
@@ -179,8 +231,42 @@ def articles_in_projects(user, articles: QuerySet) -> QuerySet:
 
 def tag_for_change(user, pk: int) -> Annotation:
     """The user's own live tag (the only ones anybody changes), or a 404."""
-    tags = Annotation.objects.for_user(user).filter(article__in=articles_for(user))
-    return get_object_or_404(tags.select_related("label", "article"), pk=pk)
+    return _own_tag(user, pk, deleted=False)
+
+
+_TAG, _LABEL, _ARTICLE = (
+    sql.Loader(Annotation, "a"),
+    sql.Loader(Label, "l"),
+    sql.Loader(Article, "r"),
+)
+
+
+def _own_tag(user, pk: int, *, deleted: bool) -> Annotation:
+    """One of the user's tags, live or deleted, with its label and article, if the user
+    may still open the article (a coder taken off a project keeps their tags but no
+    longer changes them), or a 404.
+
+    Every edit, delete and undo starts here: one written-out query (the ORM spent 0.5 ms
+    building this join and the article scope each time), the instances built as the ORM
+    builds them."""
+    if not user.is_authenticated or not 0 < pk <= sql.LARGEST_ID:
+        raise Http404  # (an id the database cannot hold names no tag)
+    opens, params = ("1 = 1", []) if user.is_staff else _opens("r.id", "r.uploaded_by_id", user)
+    found = sql.fetch(
+        f"SELECT {_TAG.columns()}, {_LABEL.columns()}, {_ARTICLE.columns()} "
+        f"FROM {sql.table(Annotation)} a JOIN {sql.table(Label)} l ON l.id = a.label_id "
+        f"JOIN {sql.table(Article)} r ON r.id = a.article_id WHERE a.id = %s "
+        f"AND a.owner_id = %s AND a.deleted_at IS {'NOT ' if deleted else ''}NULL AND {opens}",
+        [pk, user.pk, *params],
+    )
+    if not found:
+        raise Http404
+    values = found[0]
+    tag_end, label_end = len(_TAG.fields), len(_TAG.fields) + len(_LABEL.fields)
+    tag = _TAG.build(values[:tag_end])
+    tag.label = _LABEL.build(values[tag_end:label_end])
+    tag.article = _ARTICLE.build(values[label_end:])
+    return tag
 
 
 def tag_for_reading(user, pk: int) -> Annotation:
@@ -196,8 +282,7 @@ def tag_for_reading(user, pk: int) -> Annotation:
 
 def deleted_tag_for_change(user, pk: int) -> Annotation:
     """The user's own deleted tag, to restore it, or a 404."""
-    tags = Annotation.objects.deleted_of(user).filter(article__in=articles_for(user))
-    return get_object_or_404(tags.select_related("label", "article"), pk=pk)
+    return _own_tag(user, pk, deleted=True)
 
 
 def relation_for_change(user, pk: int) -> Relation:

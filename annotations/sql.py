@@ -13,6 +13,10 @@ import json
 
 from django.db import connection
 
+# The largest id a 64-bit key holds: a larger one in a URL names nothing (and SQLite
+# refuses the parameter rather than finding no row).
+LARGEST_ID = 2**63 - 1
+
 
 def table(model) -> str:
     return connection.ops.quote_name(model._meta.db_table)
@@ -36,3 +40,40 @@ def json_value(value):
 def boolean(value) -> bool:
     """A boolean column or EXISTS as Python (SQLite answers 0/1)."""
     return bool(value)
+
+
+class Loader:
+    """Model instances from a written-out SELECT: the columns of ``model`` under ``alias``,
+    converted as the ORM converts them (dates, JSON, booleans), built with ``from_db``.
+
+    The column list and converters are worked out once per model and connection vendor.
+    """
+
+    def __init__(self, model, alias: str):
+        self.model, self.alias = model, alias
+        self.fields = list(model._meta.concrete_fields)
+        self.names = [field.attname for field in self.fields]
+        self._converters = None
+
+    def columns(self) -> str:
+        return ", ".join(f"{self.alias}.{name(field.column)}" for field in self.fields)
+
+    def converters(self) -> list:
+        if self._converters is None:
+            found = []
+            for field in self.fields:
+                column = field.get_col(self.alias)
+                convs = connection.ops.get_db_converters(column) + field.get_db_converters(
+                    connection
+                )
+                found.append((convs, column))
+            self._converters = found
+        return self._converters
+
+    def build(self, values):
+        converted = []
+        for value, (convs, column) in zip(values, self.converters(), strict=True):
+            for convert in convs:
+                value = convert(value, column, connection)
+            converted.append(value)
+        return self.model.from_db(connection.alias, self.names, converted)

@@ -9,7 +9,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from annotations import changes, editor, layers, rows, services
-from annotations.models import Annotation, Category, Relation
+from annotations.models import Annotation, Category, ProjectMember, Relation
 from newsdesk.models import EntityMention
 
 
@@ -261,3 +261,37 @@ def test_rows_with_links_match_the_orm(mixed, article, alice, bob, codebook):
                 linked += sum(bool(v[5] or v[6]) for v in got.values())
     assert linked > 10
     assert rows.rows_with_links(article, alice, []) == []
+
+
+def field_values(instance):
+    return {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields}
+
+
+def test_own_tag_builds_what_the_orm_builds(mixed, alice, bob, article, other_article, team):
+    from django.http import Http404
+
+    from annotations import access
+
+    team(article, other_article, alice=True, bob=True)
+    checked = {True: 0, False: 0}
+    for tag in mixed:
+        expected = Annotation.objects.select_related("label", "article").get(pk=tag.pk)
+        deleted = expected.deleted_at is not None
+        owner = alice if expected.owner_id == alice.pk else bob
+        other = bob if owner is alice else alice
+        found = access._own_tag(owner, tag.pk, deleted=deleted)
+        assert field_values(found) == field_values(expected)
+        assert field_values(found.label) == field_values(expected.label)
+        assert field_values(found.article) == field_values(expected.article)
+        assert isinstance(found.attributes, dict) and isinstance(found.label.attribute_schema, list)
+        assert not found._state.adding
+        for who, state in ((other, deleted), (owner, not deleted)):
+            with pytest.raises(Http404):
+                access._own_tag(who, tag.pk, deleted=state)
+        checked[deleted] += 1
+    assert checked[True] > 5 and checked[False] > 50
+    ProjectMember.objects.filter(user=bob).delete()
+    bobs = next(t for t in mixed if t.owner_id == bob.pk and t.deleted_at is None)
+    with pytest.raises(Http404):  # off the project: his tags stay, he changes them no more
+        access._own_tag(bob, bobs.pk, deleted=False)
+    assert Annotation.objects.filter(pk=bobs.pk, deleted_at=None).exists()
