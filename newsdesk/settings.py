@@ -215,6 +215,8 @@ MEDIA_ROOT = Path(os.getenv("MEDIA_ROOT", BASE_DIR / "media"))
 # Security. Secure cookies, HSTS and HTTPS redirects whenever DEBUG is off. The cookie
 # settings can be turned off only for a plain-http server on loopback (the gunicorn test,
 # the load command): a browser does not send Secure cookies over http.
+# Django's database sessions, loaded with one written-out query (newsdesk/sessions.py).
+SESSION_ENGINE = "newsdesk.sessions"
 SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", str(not DEBUG))
 CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", str(not DEBUG))
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", str(not DEBUG))
