@@ -67,7 +67,7 @@ class Changes:
     remove: bool = False  # the tag's row leaves the list it was in
     replace: list[int] = field(default_factory=list)  # rows re-rendered in place
     deleted: bool = False
-    fresh: bool = False  # a new tag: no links, its row needs no reading
+    fresh: bool = False  # no links (a new tag, or known to have none): its row is the tag
     counts: bool = False  # the per-label and per-category counters moved
     editor: bool = False  # the editor is answered: the one on screen no longer fits
     info: bool = False  # what the shared hover shows for the tag (label, values) changed

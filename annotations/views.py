@@ -296,8 +296,12 @@ def annotation_update(request: HttpRequest, pk: int) -> HttpResponse:
         return _conflict(request, conflict, "update")
     except services.AnnotationError as exc:
         return _refused(str(exc))
-    after = changes.state_of(tag, links=None if relabel else frozenset())
-    return _answer(request, tag, changes.between(tag.pk, before, after), labels=labels)
+    # A relabel can only drop links: a tag that had none has none, and its row is the
+    # tag itself (no reading). Other edits leave the links as they were, unread.
+    after = changes.state_of(tag, links=None if relabel and before.links else frozenset())
+    change = changes.between(tag.pk, before, after)
+    change.fresh = relabel and not before.links
+    return _answer(request, tag, change, labels=labels)
 
 
 @require_POST
@@ -329,7 +333,9 @@ def annotation_restore(request: HttpRequest, pk: int) -> HttpResponse:
         return _refused(str(exc))
     after = changes.state_of(tag)
     before = dataclasses.replace(after, live=False)
-    return _answer(request, tag, changes.between(tag.pk, before, after))
+    change = changes.between(tag.pk, before, after)
+    change.fresh = not after.links  # its row is the tag itself: nothing more to read
+    return _answer(request, tag, change)
 
 
 @require_POST

@@ -172,8 +172,8 @@ def test_query_counts_are_the_same_for_10_and_1000_tags(client, path):
 # deleting a source finds the claims attributed to it, in a savepoint with the write. A
 # write that inserts a sidebar row (create, relabel, undo) asks which row follows it, one
 # query less when a later tag of its category is in the blocks its answer reads anyway.
-WRITE_QUERIES = {"create": 14, "note": 7, "relabel": 18, "delete": 13, "undo": 17}
-NEXT_ROW_FOUND_NEARBY = {"create": 13, "note": 7, "relabel": 17, "delete": 13, "undo": 16}
+WRITE_QUERIES = {"create": 14, "note": 7, "relabel": 15, "delete": 13, "undo": 15}
+NEXT_ROW_FOUND_NEARBY = {"create": 13, "note": 7, "relabel": 14, "delete": 13, "undo": 14}
 
 
 def write_queries(client, article, claim_label, source_label) -> dict[str, int]:
@@ -233,3 +233,30 @@ def test_a_note_alone_answers_with_its_new_version_and_no_fragment_of_the_tag(
     assert json.loads(response["HX-Trigger"])["tag-saved"]["version"] == 2
     source_tag.refresh_from_db()
     assert source_tag.note == "checked"
+
+
+def test_a_linked_tag_relabelled_or_restored_answers_with_its_links(
+    alice_client, article, claim_tag, source_tag, link, official_label
+):
+    """Only a tag known to have no links skips reading them: a linked one's row still
+    lists its links after a relabel (the link fits the new label) and after an undo."""
+    response = alice_client.post(
+        url("annotation-update", source_tag.pk),
+        {"label": official_label.pk, "version": source_tag.version},
+        headers=HTMX,
+    )
+    assert response.status_code == 200
+    row = re.search(rf'<li id="tag-row-{source_tag.pk}".*?</li></ul></li>', response.text, re.S)
+    assert row and f'data-tag-open="{claim_tag.pk}"' in row.group(0)
+    assert Relation.objects.filter(pk=link.pk).exists()
+    claim_tag.refresh_from_db()
+    response = alice_client.post(
+        url("annotation-delete", claim_tag.pk), {"version": claim_tag.version}, headers=HTMX
+    )
+    version = json.loads(response["HX-Trigger"])["tag-saved"]["version"]
+    response = alice_client.post(
+        url("annotation-restore", claim_tag.pk), {"version": version}, headers=HTMX
+    )
+    assert response.status_code == 200
+    row = re.search(rf'<li id="tag-row-{claim_tag.pk}".*?</li></ul></li>', response.text, re.S)
+    assert row and f'data-tag-open="{source_tag.pk}"' in row.group(0)
