@@ -2,7 +2,7 @@
 
 ``between`` compares a tag's state before and after a write (pure, no database) and says
 which text blocks, sidebar rows and editor must be swapped; ``changes_context`` reads and
-renders just those for the ``_changes.html`` answer.
+renders just those for the answer (changes_html.py).
 """
 
 import json
@@ -114,7 +114,7 @@ def changes_context(
     labels: list[Label] | None = None,
     closed_suggestions: list[int] = (),
 ) -> dict:
-    """The context of ``annotations/_changes.html`` for one write: only what changed, each
+    """What ``changes_html`` answers for one write: only what changed, each
     part read only when it is answered (a note alone reads nothing more)."""
     article = tag.article
     wanted = [*([tag.pk] if change.insert or change.editor else []), *change.replace]

@@ -21,6 +21,7 @@ from annotations import (
     services,
     summary,
 )
+from annotations.changes_html import changes_html
 from annotations.editor_html import editor_html
 from annotations.forms import AnnotationCreateForm, attributes_from_post
 from annotations.models import Annotation, Assignment, Category, Relation
@@ -28,7 +29,6 @@ from newsdesk import reader
 from newsdesk.models import Article, EntityMention
 
 PAGE = "annotations/workbench.html"
-CHANGES = "annotations/_changes.html"
 
 
 def _int(value: str) -> int | None:
@@ -166,7 +166,7 @@ def suggestion_accept(request: HttpRequest, pk: int) -> HttpResponse:
     except services.AnnotationError as exc:
         return _refused(str(exc))
     context = changes.accepted_context(tag, owner=request.user, closed_suggestions=[suggestion.pk])
-    return _answer_with(tag, TemplateResponse(request, CHANGES, context, status=201))
+    return _answer_with(tag, HttpResponse(changes_html(context), status=201))
 
 
 @require_POST
@@ -187,7 +187,7 @@ def suggestion_accept_pair(request: HttpRequest, pk: int) -> HttpResponse:
         owner=request.user,
         closed_suggestions=closed,
     )
-    return _answer_with(pair.claim, TemplateResponse(request, CHANGES, context, status=201))
+    return _answer_with(pair.claim, HttpResponse(changes_html(context), status=201))
 
 
 @require_POST
@@ -203,7 +203,7 @@ def suggestion_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
         "closed_suggestions": [suggestion.pk],
         "suggestion_count": layers.open_suggestion_count(article, request.user, labels),
     }
-    return TemplateResponse(request, CHANGES, context)
+    return HttpResponse(changes_html(context))
 
 
 @require_GET
@@ -387,7 +387,7 @@ def _answer(
     context = changes.changes_context(
         tag, change, owner=request.user, labels=labels, closed_suggestions=closed_suggestions
     )
-    response = TemplateResponse(request, CHANGES, context, status=status)
+    response = HttpResponse(changes_html(context), status=status)
     return _answer_with(tag, response, deleted=change.deleted)
 
 
