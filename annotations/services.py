@@ -5,7 +5,7 @@ from contextlib import contextmanager
 from typing import Any, NamedTuple
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -49,9 +49,7 @@ def _write(annotation: Annotation, version: int | None, *, live: bool, **values)
     now = timezone.now()
     changed = 0
     if expected == annotation.version:
-        changed = Annotation.objects.filter(
-            pk=annotation.pk, version=expected, deleted_at__isnull=live
-        ).update(**values, updated_at=now, version=F("version") + 1)
+        changed = _update(annotation.pk, expected, live, {**values, "updated_at": now})
     if not changed:
         annotation.refresh_from_db()
         raise Conflict(annotation)
@@ -59,6 +57,26 @@ def _write(annotation: Annotation, version: int | None, *, live: bool, **values)
         setattr(annotation, name, value)
     annotation.updated_at = now
     annotation.version = expected + 1
+
+
+def _update(pk: int, version: int, live: bool, values: dict) -> int:
+    """The conditional UPDATE of ``_write``, written out (every edit, delete and undo runs
+    it; the ORM took 0.3 ms to build it): values prepared by their fields as the ORM
+    prepares them. The number of rows changed, 0 or 1."""
+    sets, params = [], []
+    for name, value in values.items():
+        field = Annotation._meta.get_field(name)
+        if field.is_relation and isinstance(value, models.Model):
+            value = value.pk
+        sets.append(f"{sql.name(field.column)} = %s")
+        params.append(field.get_db_prep_save(value, connection))
+    version_column = sql.name("version")
+    sets.append(f"{version_column} = {version_column} + 1")
+    return sql.execute(
+        f"UPDATE {sql.table(Annotation)} SET {', '.join(sets)} WHERE id = %s "
+        f"AND {version_column} = %s AND deleted_at IS {'' if live else 'NOT '}NULL",
+        [*params, pk, version],
+    )
 
 
 def annotation_create(

@@ -32,6 +32,13 @@ def fetch(sql: str, params: list) -> list[tuple]:
         return cursor.fetchall()
 
 
+def execute(sql: str, params: list) -> int:
+    """A written-out write; the number of rows it changed."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
 def json_value(value):
     """A JSON column as Python: SQLite and Django's psycopg setup both hand it over as text."""
     return json.loads(value) if isinstance(value, str) else value

@@ -295,3 +295,28 @@ def test_own_tag_builds_what_the_orm_builds(mixed, alice, bob, article, other_ar
     with pytest.raises(Http404):  # off the project: his tags stay, he changes them no more
         access._own_tag(bob, bobs.pk, deleted=False)
     assert Annotation.objects.filter(pk=bobs.pk, deleted_at=None).exists()
+
+
+def test_the_written_out_update_stores_what_the_orm_would(
+    article, alice, tag, source_label, official_label
+):
+    source = tag(article, alice, source_label, "A senior Egyptian security source")
+    values = {"identification": "anonymous", "office": "Ministère “de l’Intérieur”"}
+    services.annotation_update(
+        annotation=source, label=official_label, attributes=values, note="n’ote\n2"
+    )
+    stored = Annotation.objects.get(pk=source.pk)
+    assert (stored.label_id, stored.attributes, stored.note) == (
+        official_label.pk,
+        values,
+        "n’ote\n2",
+    )
+    assert stored.version == source.version == 2 and stored.updated_at == source.updated_at
+    services.annotation_delete(annotation=source)
+    stored = Annotation.objects.get(pk=source.pk)
+    assert stored.deleted_at == source.deleted_at and stored.deleted_at is not None
+    with pytest.raises(services.Conflict):
+        services.annotation_update(annotation=stored, note="stale", version=1)
+    assert Annotation.objects.get(pk=source.pk).note == "n’ote\n2"
+    services.annotation_restore(annotation=stored)
+    assert Annotation.objects.get(pk=source.pk).deleted_at is None
