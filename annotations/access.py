@@ -33,7 +33,6 @@ __all__ = [
     "layer_owner",
     "may_change_codebooks",
     "may_code",
-    "may_open",
     "may_export_for_others",
     "may_import_for_others",
     "may_manage",
@@ -170,22 +169,9 @@ def may_code(user, article) -> bool:
     )
 
 
-def may_open(user, article_pk: int) -> bool:
-    """Whether ``articles_in_projects`` lets the user open this one article, in one query
-    (the tag writes ask for one article, not for the set)."""
-    if user.is_staff:
-        return True
-    if not user.is_authenticated:
-        return False
-    clause, params = _opens("r.id", "r.uploaded_by_id", user)
-    found = sql.fetch(
-        f"SELECT {clause} FROM {sql.table(Article)} r WHERE r.id = %s", [*params, article_pk]
-    )
-    return bool(found) and sql.boolean(found[0][0])
-
-
 def _opens(article_id: str, uploaded_by_id: str, user) -> tuple[str, list]:
-    """articles_in_projects for one article row, as an SQL condition (not for staff)."""
+    """articles_in_projects for one article row, as an SQL condition (not for staff): the
+    tag writes ask for one article, not for the set."""
     placed, member = sql.table(ProjectArticle), sql.table(ProjectMember)
     clause = (
         f"(EXISTS (SELECT 1 FROM {placed} pa JOIN {member} m ON m.project_id = pa.project_id "

@@ -1,10 +1,9 @@
 """The codebook an article is coded under, its labels, and the rules for changing a codebook.
 One place each: the workbench, the tag endpoints, imports and the admin ask here."""
 
-from django.db import connection
 from django.db.models.query import RawQuerySet
 
-from annotations import schema
+from annotations import schema, sql
 from annotations.models import Annotation, ArticleCodebook, Codebook, Label
 
 
@@ -38,17 +37,13 @@ def labels_for(article_id: int) -> RawQuerySet:
     query through the ORM (Coalesce of two Subquery; SQLite, the bench's article, median of
     300), about a tenth of a tag save.
     """
-    sql = (
-        f"SELECT * FROM {_table(Label)} WHERE codebook_id = COALESCE("
-        f"(SELECT codebook_id FROM {_table(ArticleCodebook)} WHERE article_id = %s), "
-        f"(SELECT id FROM {_table(Codebook)} WHERE is_default = %s)) "
+    query = (
+        f"SELECT * FROM {sql.table(Label)} WHERE codebook_id = COALESCE("
+        f"(SELECT codebook_id FROM {sql.table(ArticleCodebook)} WHERE article_id = %s), "
+        f"(SELECT id FROM {sql.table(Codebook)} WHERE is_default = %s)) "
         "ORDER BY position, id"
     )
-    return Label.objects.raw(sql, [article_id, True])
-
-
-def _table(model) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
+    return Label.objects.raw(query, [article_id, True])
 
 
 def values_in_use(label: Label, new_schema: list[dict]) -> list[str]:

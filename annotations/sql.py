@@ -53,7 +53,7 @@ class Loader:
     """Model instances from a written-out SELECT: the columns of ``model`` under ``alias``,
     converted as the ORM converts them (dates, JSON, booleans), built with ``from_db``.
 
-    The column list and converters are worked out once per model and connection vendor.
+    The converters are worked out on first use (one database per process).
     """
 
     def __init__(self, model, alias: str):

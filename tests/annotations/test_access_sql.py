@@ -1,12 +1,13 @@
-"""may_code and may_open answer in one written-out query each (every tag write asks);
-compared here with the ORM queries they stand for over a matrix of users, projects,
-roles and assignments."""
+"""may_code, and the article scope inside the query that loads a tag to change, are
+written out (every tag write asks); compared here with the ORM queries they stand for
+over a matrix of users, projects, roles and assignments."""
 
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q
+from django.http import Http404
 
 from annotations import access
-from annotations.models import Assignment, ProjectArticle, ProjectMember
+from annotations.models import Annotation, Assignment, ProjectArticle, ProjectMember
 from newsdesk import ingestion
 
 
@@ -23,7 +24,16 @@ def orm_may_code(user, article) -> bool:
     ).exists()
 
 
-def test_may_code_and_may_open_match_the_orm(alice, bob, staff, team):
+def opens_through_own_tag(user, tag) -> bool:
+    try:
+        return access._own_tag(user, tag.pk, deleted=False) is not None
+    except Http404:
+        return False
+
+
+def test_may_code_and_the_scope_of_tags_to_change_match_the_orm(
+    alice, bob, staff, team, claim_label
+):
     users = {
         name: get_user_model().objects.create_user(name, password="pw-123456789")
         for name in ("ann", "rev", "man", "assigned", "outsider")
@@ -52,7 +62,10 @@ def test_may_code_and_may_open_match_the_orm(alice, bob, staff, team):
         for article in articles:
             opens = access.articles_for(user).filter(pk=article.pk).exists()
             codes = orm_may_code(user, article)
-            assert access.may_open(user, article.pk) is opens, (user, article.pk)
+            tag = Annotation.objects.create(
+                article=article, owner=user, label=claim_label, start=0, end=4, quote="Text"
+            )
+            assert opens_through_own_tag(user, tag) is opens, (user, article.pk)
             assert access.may_code(user, article) is codes, (user, article.pk)
             assert opens or not codes  # whoever may code an article may open it
             answers.add((opens, codes))
