@@ -52,12 +52,12 @@ def article_workbench(request: HttpRequest, article_pk: int) -> HttpResponse:
     read_only = layer_owner != request.user or not_assigned
     sees_others = access.sees_others_tags(request.user, article)
     labels = codebooks.article_labels(article.pk)
-    mention_rows = reader.mention_rows(article)
+    entity_mentions = layers.mentions(article)
     tag_rows = rows.tag_rows(article, layer_owner, labels)
     rows.attach_links(article, layer_owner, tag_rows)
     rows.set_blocks(article, tag_rows)
     per_label = rows.label_counts(tag_rows)
-    suggestions = [] if read_only else layers.open_suggestions(article, layer_owner, tag_rows)
+    suggestions = [] if read_only else layers.open_suggestion_marks(article, layer_owner, tag_rows)
     context = {
         "article": article,
         "labels": [(label, per_label[label.pk]) for label in labels],
@@ -65,11 +65,11 @@ def article_workbench(request: HttpRequest, article_pk: int) -> HttpResponse:
             (value, name, len(group), _rows_page(article, value, group, read_only, layer_owner))
             for value, name, group in rows.grouped(tag_rows)
         ],
-        "text_html": layers.full_text_html(article, mention_rows, tag_rows, suggestions),
+        "text": layers.full_text(article, entity_mentions, tag_rows, suggestions),
         "tag_info": _tag_info(tag_rows),
         "suggestions_html": _rows_page(article, "suggestions", suggestions, read_only, None),
         "suggestion_count": len(suggestions),
-        "legend": reader.legend(mention_rows),
+        "legend": reader.legend_of(label for _, _, label in entity_mentions),
         "layer_owner": layer_owner,
         "read_only": read_only,
         "not_assigned": not_assigned,
@@ -92,11 +92,14 @@ SUGGESTION_ROWS_PAGE = 15
 
 
 def _rows_page(article, name: str, items: list, read_only: bool, owner) -> str:
-    """The first page of one sidebar list, ending in a "More" row when there is more."""
+    """The first page of one sidebar list, ending in a "More" row when there is more.
+    The suggestions come as marks; only the page's are read in full."""
     size = SUGGESTION_ROWS_PAGE if name == "suggestions" else TAG_ROWS_PAGE
-    markup = row_html.suggestion_row if name == "suggestions" else row_html.row_html
     page = items[:size]
-    html = "".join(map(markup, page))
+    if name == "suggestions":
+        html = "".join(map(row_html.suggestion_row, layers.suggestions_by_pk(page)))
+    else:
+        html = "".join(map(row_html.row_html, page))
     if len(items) > size:
         last = page[-1]
         query = {"list": name, "after": f"{last.start}.{last.end}.{last.pk}"}
@@ -134,7 +137,7 @@ def workbench_rows(request: HttpRequest, article_pk: int) -> HttpResponse:
     labels = codebooks.article_labels(article.pk)
     tag_rows = rows.tag_rows(article, owner, labels)
     if name == "suggestions":
-        items = [] if read_only else layers.open_suggestions(article, owner, tag_rows)
+        items = [] if read_only else layers.open_suggestion_marks(article, owner, tag_rows)
     else:
         rows.attach_links(article, owner, tag_rows)
         rows.set_blocks(article, tag_rows)

@@ -18,16 +18,18 @@ blocks it touches, and the browser counts offsets within one block, not the docu
 import functools
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
 from html import escape
+from typing import NamedTuple
 
 _AFTER_NEWLINES = re.compile(r"\n+")
 # A value HTML allows unquoted and that needs no escaping.
 _BARE = re.compile(r"[A-Za-z0-9_.-]+")
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
+class Span(NamedTuple):
+    """A stretch to mark. A named tuple: the long document makes thousands per page, and
+    a tuple is made about four times faster than a frozen dataclass."""
+
     start: int
     end: int
     layer: str  # becomes data-<layer>, e.g. "ent" or "tags"
@@ -163,3 +165,45 @@ def _opening(spans: list[Span], edges: tuple[str, ...] = ()) -> str:
     if titles:
         attrs.append(f"title={_value(', '.join(titles))}")
     return f"<span {' '.join(attrs)}>"
+
+
+# The marks for the browser to draw (static/js/marks.js), instead of their markup: the
+# long document's 4,000 marks cost 320 KB as HTML and about 40 KB as these numbers.
+def marks(text: str, spans: list[Span]) -> dict:
+    """``spans`` as ``{"k": kinds, "m": numbers}`` for the browser to draw with exactly the
+    markup ``render_blocks`` makes of them.
+
+    Each kind is ``[layer, css, edge]``; ``m`` holds four numbers per span, in the order
+    ``render_blocks`` sweeps them (start, then the longer first, then as given): the start
+    minus the previous span's start, the length, the kind's index and the reference (0 for
+    none; a reference that is not a number is sent as a string). Offsets are code points.
+    Titles are not carried: a span with one is refused.
+    """
+    kinds: dict[tuple[str, str, str], int] = {}
+    numbers: list = []
+    previous = 0
+    for span in sorted(spans, key=lambda s: (s.start, -s.end)):
+        if not 0 <= span.start < span.end <= len(text):
+            raise ValueError(f"span [{span.start}, {span.end}) is outside [0, {len(text)})")
+        if span.title:
+            raise ValueError("marks() carries no titles")
+        kind = kinds.setdefault((span.layer, span.css, span.edge), len(kinds))
+        ref = span.ref
+        ref = 0 if not ref else int(ref) if ref.isascii() and ref.isdigit() else ref
+        numbers += (span.start - previous, span.end - span.start, kind, ref)
+        previous = span.start
+    return {"k": [list(kind) for kind in kinds], "m": numbers}
+
+
+def spans_of_marks(data: dict) -> list[Span]:
+    """The spans ``marks`` encoded, in its order (for tests and for checking the encoding)."""
+    kinds, numbers = data["k"], data["m"]
+    spans, start = [], 0
+    for n in range(0, len(numbers), 4):
+        gap, length, kind, ref = numbers[n : n + 4]
+        start += gap
+        layer, css, edge = kinds[kind]
+        spans.append(
+            Span(start, start + length, layer, "" if ref == 0 else str(ref), css, "", edge)
+        )
+    return spans

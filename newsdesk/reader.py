@@ -1,6 +1,7 @@
 """What the reader page shows of an article's entities: spans, legend and side list."""
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from newsdesk.highlight import Span
@@ -82,7 +83,12 @@ def entity_spans(rows: list[MentionRow]) -> list[Span]:
 
 
 def legend(rows: list[MentionRow]) -> list[tuple[str, str, int]]:
-    counts = Counter(row.label for row in rows)
+    return legend_of(row.label for row in rows)
+
+
+def legend_of(labels: Iterable[str]) -> list[tuple[str, str, int]]:
+    """(label, type name, mentions) in the legend's order, from each mention's label."""
+    counts = Counter(labels)
     known = [label for label in ENTITY_TYPES if label in counts]
     other = sorted(label for label in counts if label not in ENTITY_TYPES)
     return [(label, ENTITY_TYPES.get(label, label), counts[label]) for label in known + other]

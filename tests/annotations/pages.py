@@ -1,5 +1,6 @@
 """Reading the workbench's answers in tests: highlights, sidebar rows, swapped fragments."""
 
+import html
 import json
 import re
 from html.parser import HTMLParser
@@ -7,6 +8,7 @@ from html.parser import HTMLParser
 from django.urls import reverse
 
 from annotations.models import Annotation, Relation
+from newsdesk import highlight
 
 HTMX = {"HX-Request": "true"}
 
@@ -43,6 +45,23 @@ def highlights(content: str) -> _Highlights:
     parser = _Highlights()
     parser.feed(content)
     return parser
+
+
+_TEXT = re.compile(r'(<div class="article-text" id="article-text"[^>]*>)(.*?)(</div>)', re.S)
+_MARKS = re.compile(r'<script type="application/json" id="text-marks">(.*?)</script>', re.S)
+
+
+def drawn(response) -> str:
+    """A workbench page as the browser shows it: its plain text blocks replaced by the
+    markup of its marks (what static/js/marks.js draws; a browser test holds the two
+    equal), so that tests read highlights as a write's answer carries them."""
+    content = response.content.decode()
+    text_match, marks_match = _TEXT.search(content), _MARKS.search(content)
+    assert text_match and marks_match, "no article text with marks in this page"
+    text = html.unescape(re.sub(r"<[^>]+>", "", text_match.group(2)))
+    spans = highlight.spans_of_marks(json.loads(marks_match.group(1)))
+    markup = highlight.render_blocks(text, spans, highlight.blocks(text))
+    return content[: text_match.start(2)] + markup + content[text_match.end(2) :]
 
 
 def ids_in_text(content: str, layer: str = "tags") -> set[int]:

@@ -12,7 +12,7 @@ from annotations.models import Annotation, FramingTerm, Suggestion, SuggestionDi
 from newsdesk import ingestion, languages
 
 from .conftest import SOURCE_QUOTE
-from .pages import ids_in_text
+from .pages import drawn, ids_in_text
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HX-Request": "true"}
@@ -148,8 +148,8 @@ def test_dismissing_hides_it_for_that_user_only_and_outlives_a_rerun(
     assert not Annotation.objects.exists()
     services.article_suggest(article_id=article.pk)
     again = Suggestion.objects.get(article=article, quote=SOURCE_QUOTE)
-    alices = alice_client.get(url("workbench", article.pk)).content.decode()
-    bobs = bob_client.get(url("workbench", article.pk)).content.decode()
+    alices = drawn(alice_client.get(url("workbench", article.pk)))
+    bobs = drawn(bob_client.get(url("workbench", article.pk)))
     assert f'id="sug-row-{again.pk}"' not in alices
     assert f'id="sug-row-{again.pk}"' in bobs
     assert again.pk not in ids_in_text(alices, "sug")
@@ -158,7 +158,7 @@ def test_dismissing_hides_it_for_that_user_only_and_outlives_a_rerun(
 def test_the_workbench_shows_open_suggestions_dashed_and_listed(
     alice_client, article, suggested, anonymous_source
 ):
-    html = alice_client.get(url("workbench", article.pk)).content.decode()
+    html = drawn(alice_client.get(url("workbench", article.pk)))
     assert f"class=ss data-sug={anonymous_source.pk}>" in html
     assert f'id="sug-row-{anonymous_source.pk}"' in html
     total = Suggestion.objects.filter(article=article).count()
@@ -170,7 +170,7 @@ def test_an_accepted_suggestion_leaves_the_list_and_the_dashes(
     alice_client, article, anonymous_source
 ):
     alice_client.post(url("suggestion-accept", anonymous_source.pk))
-    html = alice_client.get(url("workbench", article.pk)).content.decode()
+    html = drawn(alice_client.get(url("workbench", article.pk)))
     assert f'id="sug-row-{anonymous_source.pk}"' not in html
     assert anonymous_source.pk not in ids_in_text(html, "sug")
 
@@ -178,7 +178,7 @@ def test_an_accepted_suggestion_leaves_the_list_and_the_dashes(
 def test_a_reviewer_sees_no_suggestions_on_another_coders_layer(
     staff_client, alice, article, suggested
 ):
-    html = staff_client.get(url("workbench", article.pk) + f"?layer={alice.pk}").content.decode()
+    html = drawn(staff_client.get(url("workbench", article.pk) + f"?layer={alice.pk}"))
     assert "sug-row" not in html
     assert 'class="sug ' not in html
 

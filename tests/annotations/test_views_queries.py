@@ -17,6 +17,7 @@ from .conftest import CLAIM_QUOTE
 from .pages import (
     HTMX,
     create_data,
+    drawn,
     row_ids,
     tag_ids_in_text,
     url,
@@ -94,7 +95,7 @@ def test_the_workbench_issues_as_many_queries_for_200_tags_as_for_10(
     bulk_tags(article, alice, labels, 200)
     with django_assert_num_queries(len(ten)):
         response = alice_client.get(page)
-    content = response.content.decode()
+    content = drawn(response)
     assert len(row_ids(content)) == 200
     assert len(tag_ids_in_text(content)) == 200
     assert (

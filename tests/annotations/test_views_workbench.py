@@ -11,6 +11,7 @@ from .conftest import CLAIM_QUOTE, SOURCE_QUOTE
 from .pages import (
     HTMX,
     create_data,
+    drawn,
     highlights,
     row_ids,
     tag_ids_in_text,
@@ -28,7 +29,7 @@ def test_it_shows_alices_tags_in_the_text_and_in_the_sidebar(
 ):
     response = alice_client.get(url("workbench", article.pk))
     assert response.status_code == 200
-    content = response.content.decode()
+    content = drawn(response)
     assert (f"<span class=ts data-tags={source_tag.pk}>{SOURCE_QUOTE}</span>") in content
     assert (f"<span class=tc data-tags={claim_tag.pk}>{CLAIM_QUOTE}</span>") in content
     assert tag_ids_in_text(content) == {source_tag.pk, claim_tag.pk}
@@ -45,7 +46,7 @@ def test_it_shows_alices_tags_in_the_text_and_in_the_sidebar(
 
 
 def test_bobs_tags_are_not_in_alices_page_at_all(alice_client, article, bobs_tag):
-    content = alice_client.get(url("workbench", article.pk)).content.decode()
+    content = drawn(alice_client.get(url("workbench", article.pk)))
     assert bobs_tag.pk not in tag_ids_in_text(content)
     assert f"tag-row-{bobs_tag.pk}" not in content
     assert f'data-tag-open="{bobs_tag.pk}"' not in content
@@ -56,7 +57,7 @@ def test_bobs_tags_are_not_in_alices_page_at_all(alice_client, article, bobs_tag
 
 def test_alices_tags_are_not_in_bobs_page(bob_client, article, source_tag, bobs_tag, team):
     team(article, alice=True, bob=True)
-    content = bob_client.get(url("workbench", article.pk)).content.decode()
+    content = drawn(bob_client.get(url("workbench", article.pk)))
     assert tag_ids_in_text(content) == {bobs_tag.pk}
     assert row_ids(content) == {bobs_tag.pk}
 
@@ -66,7 +67,7 @@ def test_overlapping_and_nested_tags_each_highlight_exactly_their_words(
 ):
     nested = tag(article, alice, claim_label, "A senior Egyptian security source, who requested")
     overlapping = tag(article, alice, framing_label, "requested anonymity, told EFE Agency")
-    content = alice_client.get(url("workbench", article.pk)).content.decode()
+    content = drawn(alice_client.get(url("workbench", article.pk)))
     marked = highlights(content)
     assert marked.text == {
         source_tag.pk: SOURCE_QUOTE,
@@ -83,7 +84,7 @@ def test_overlapping_and_nested_tags_each_highlight_exactly_their_words(
 
 
 def test_the_sidebar_shows_links_both_ways(alice_client, article, link, claim_tag, source_tag):
-    content = alice_client.get(url("workbench", article.pk)).content.decode()
+    content = drawn(alice_client.get(url("workbench", article.pk)))
     assert f'→ attributed to <a href="#blk-2" data-tag-open="{source_tag.pk}">' in content
     assert f'← Claim <a href="#blk-10" data-tag-open="{claim_tag.pk}">' in content
 
@@ -93,7 +94,7 @@ def test_staff_view_another_annotators_layer_read_only(
 ):
     response = staff_client.get(url("workbench", article.pk), {"layer": alice.pk})
     assert response.status_code == 200
-    content = response.content.decode()
+    content = drawn(response)
     assert "data-read-only" in content
     assert tag_ids_in_text(content) == {source_tag.pk}
     assert row_ids(content) == {source_tag.pk}
@@ -104,7 +105,7 @@ def test_staff_view_another_annotators_layer_read_only(
 
 
 def test_staff_see_their_own_layer_by_default(staff_client, article, source_tag):
-    content = staff_client.get(url("workbench", article.pk)).content.decode()
+    content = drawn(staff_client.get(url("workbench", article.pk)))
     assert "data-read-only" not in content
     assert tag_ids_in_text(content) == set()
     assert ">alice (read-only)</option>" in content  # offered in the layer switch
@@ -134,7 +135,7 @@ def test_a_non_staff_user_passing_layer_gets_404(
 def test_an_htmx_get_returns_only_the_reader_fragment(alice_client, article, source_tag):
     response = alice_client.get(url("workbench", article.pk), headers=HTMX)
     assert response.status_code == 200
-    content = response.content.decode()
+    content = drawn(response)
     assert content.lstrip().startswith('<div id="reader"')
     assert "<html" not in content
     assert "<h1>" not in content
@@ -158,7 +159,7 @@ def test_the_workbench_shows_entities_and_tags_together(
         end=start + len("Abbas Kamel"),
         quote="Abbas Kamel",
     )
-    content = alice_client.get(url("workbench", article.pk)).content.decode()
+    content = drawn(alice_client.get(url("workbench", article.pk)))
     marked = highlights(content)
     assert marked.text[tag.pk] == "Abbas Kamel"
     assert marked.classes[tag.pk] == {"ts", "ent-PERSON"}
@@ -200,7 +201,7 @@ def test_markup_in_the_text_and_in_label_names_is_escaped(alice_client, alice, c
     framing = tag(article, alice, label, "<script>alert('x')</script>")
     claim = tag(article, alice, codebook.labels.get(name="Claim"), "the <b>talks</b> failed")
 
-    page = alice_client.get(url("workbench", article.pk)).content.decode()
+    page = drawn(alice_client.get(url("workbench", article.pk)))
     detail = alice_client.get(url("annotation-detail", framing.pk)).content.decode()
     update = alice_client.post(url("annotation-update", claim.pk), {"note": "<i>x</i>"})
     delete = alice_client.post(url("annotation-delete", framing.pk))
@@ -234,3 +235,19 @@ def test_a_link_to_alices_tag_in_another_article_is_refused(
     assert response.status_code == 422
     assert response.content.decode() == "Tags can only be linked within one article."
     assert Relation.objects.count() == 0
+
+
+def test_the_page_sends_the_text_plain_with_the_marks_a_write_would_draw(
+    alice_client, article, alice, source_tag, claim_tag
+):
+    from annotations import codebooks, layers
+
+    response = alice_client.get(url("workbench", article.pk))
+    content = response.content.decode()
+    text = content[content.index('id="article-text"') :]
+    text = text[: text.index("</div>")]
+    assert "data-tags" not in text and "ent-" not in text  # drawn by the browser
+    answer = layers.region(
+        article, alice, codebooks.article_labels(article.pk), 0, len(article.text)
+    )
+    assert answer[0].replace(" hx-swap-oob=true", "") in drawn(response)

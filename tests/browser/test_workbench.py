@@ -115,8 +115,9 @@ def workbench_url(live_server, article: Article) -> str:
 
 def open_workbench(page, live_server, article: Article) -> None:
     page.goto(workbench_url(live_server, article))
-    # goto waits for the load event, by which time the module scripts have run.
-    expect(page.locator("#article-text .blk").first).to_be_attached()
+    # goto waits for the load event, by which time the module scripts have run and the
+    # marks are drawn (static/js/marks.js).
+    expect(page.locator("#article-text[data-drawn] .blk").first).to_be_attached()
 
 
 def select(page, needle: str, nth: int = 0) -> None:

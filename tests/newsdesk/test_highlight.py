@@ -129,3 +129,57 @@ def test_it_writes_no_attribute_for_an_empty_reference():
     assert render("Hamas met", nested) == (
         '<span class="tc ent-ORG" data-tags=3>Hamas</span><span class=tc data-tags=3> met</span>'
     )
+
+
+def random_spans(rng, text: str, count: int) -> list[Span]:
+    kinds = [
+        ("ent", "ent-ORG", ""),
+        ("tags", "tc", "ts-claim"),
+        ("tags", "ts", ""),
+        ("sug", "sf", ""),
+    ]
+    spans = []
+    for _ in range(count):
+        start = rng.randrange(len(text))
+        layer, css, edge = rng.choice(kinds)
+        ref = "" if layer == "ent" else str(rng.randint(1, 10**9))
+        spans.append(Span(start, rng.randint(start + 1, len(text)), layer, ref, css, "", edge))
+    return spans
+
+
+def test_marks_carry_exactly_the_spans_render_blocks_draws():
+    import random
+
+    from newsdesk.highlight import marks, spans_of_marks
+
+    rng = random.Random(5)
+    text = "Hamas & Israel <met> in Cairo\n\nagain 😀 é\nand\n\n" * 5
+    for _ in range(200):
+        spans = random_spans(rng, text, rng.randint(0, 30))
+        decoded = spans_of_marks(marks(text, spans))
+        assert render_blocks(text, decoded, blocks(text)) == render_blocks(
+            text, spans, blocks(text)
+        )
+        assert sorted(decoded, key=repr) == sorted(spans, key=repr)
+
+
+def test_marks_are_numbers_relative_to_the_previous_start():
+    from newsdesk.highlight import marks
+
+    data = marks("abcdefgh", [Span(4, 6, "tags", "12", "tc"), Span(1, 3, "ent", "", "ent-ORG")])
+    assert data == {
+        "k": [["ent", "ent-ORG", ""], ["tags", "tc", ""]],
+        "m": [1, 2, 0, 0, 3, 2, 1, 12],
+    }
+    assert marks("ab", [Span(0, 1, "x", "a b", "c")])["m"] == [0, 1, 0, "a b"]
+
+
+@pytest.mark.parametrize(
+    "span",
+    [Span(0, 9, "ent", "", "e"), Span(2, 2, "ent", "", "e"), Span(0, 1, "ent", "", "e", "T")],
+)
+def test_marks_refuse_spans_outside_the_text_and_titles(span):
+    from newsdesk.highlight import marks
+
+    with pytest.raises(ValueError):
+        marks("abc", [span])
