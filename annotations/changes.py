@@ -157,7 +157,9 @@ def changes_context(
         else [],
         "deleted": tag if change.deleted else None,
         "closed_suggestions": closed,
-        "reopened_suggestions": mark_safe("".join(map(row_html.suggestion_row, reopened))),
+        "reopened_suggestions": mark_safe(
+            "".join(map(row_html.suggestion_row, layers.suggestions_by_pk(reopened)))
+        ),
         "suggestion_count": layers.open_suggestion_count(article, owner, labels)
         if closed or reopened
         else None,

@@ -10,15 +10,13 @@ from html import escape
 
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.text import Truncator, capfirst
+from django.utils.text import capfirst
+
+from annotations.row_html import clip
 
 
 def _e(value) -> str:
     return escape(str(value))
-
-
-def _clip(text: str, size: int) -> str:
-    return Truncator(text).chars(size)
 
 
 def editor_html(context: dict) -> SafeString:
@@ -178,13 +176,13 @@ def _links(tag, row, context: dict, read_only: bool) -> str:
         out.append(
             f"<li>→ {_e(relation.get_type_display())} "
             f'<a href="#blk-{other.block}" data-tag-open="{other.pk}">'
-            f"{_e(_clip(other.snippet, 60))}</a>{remove}</li>"
+            f"{_e(clip(other.snippet, 60))}</a>{remove}</li>"
         )
     for relation, other in row.links_in:
         out.append(
             f"<li>← {_e(other.label.name)} {_e(relation.get_type_display())} this: "
             f'<a href="#blk-{other.block}" data-tag-open="{other.pk}">'
-            f"{_e(_clip(other.snippet, 60))}</a></li>"
+            f"{_e(clip(other.snippet, 60))}</a></li>"
         )
     out.append("</ul>")
     if missing and not read_only:
@@ -199,7 +197,7 @@ def _links(tag, row, context: dict, read_only: bool) -> str:
         preselect = context.get("link_preselect")
         options = "".join(
             f'<option value="{source.pk}"{" selected" if source.pk == preselect else ""}>'
-            f"{_e(_clip(source.quote, 70))}</option>"
+            f"{_e(clip(source.quote, 70))}</option>"
             for source in choices
         )
         said = "Same source as" if link_type == "same_as" else "Attributed to source"

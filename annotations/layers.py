@@ -88,16 +88,15 @@ def blocks_html(article: Article, owner, labels: list[Label], start: int, end: i
 
 def region(
     article: Article, owner, labels: list[Label], start: int, end: int
-) -> tuple[str, list[TagRow], list[Suggestion]]:
+) -> tuple[str, list[TagRow], list["SuggestionMark"]]:
     """The blocks [start, end) touches as out-of-band swaps, with the owner's live tags
-    there and the suggestions there they have not dismissed (tagged or not)."""
+    there and (as marks) the suggestions there they have not dismissed, tagged or not."""
     block_list = highlight.blocks(article.text)
     indexes = highlight.blocks_between(block_list, start, end)
     lo, hi = block_list[indexes[0]][0], block_list[indexes[-1]][1]
     rows = tag_rows(article, owner, labels, lo=lo, hi=hi)
-    undismissed = undismissed_suggestions(article, owner, lo=lo, hi=hi)
-    tagged = {(row.category, row.start, row.end) for row in rows}
-    suggestions = [s for s in undismissed if (s.category, s.start, s.end) not in tagged]
+    undismissed = undismissed_marks(article, owner, lo=lo, hi=hi)
+    suggestions = _not_tagged(rows, undismissed)
     spans = mention_spans(article, lo, hi) + tag_spans(rows) + suggestion_spans(suggestions)
     html = highlight.render_blocks(article.text, spans, block_list, indexes, oob=True)
     return html, rows, undismissed
@@ -140,12 +139,20 @@ def open_suggestions(
 
 def open_suggestion_marks(article: Article, owner, rows: list[TagRow]) -> list[SuggestionMark]:
     """``open_suggestions`` of the whole article, as marks."""
+    return _not_tagged(rows, undismissed_marks(article, owner))
+
+
+def undismissed_marks(
+    article: Article, owner, *, lo: int = 0, hi: int | None = None
+) -> list[SuggestionMark]:
+    """``undismissed_suggestions`` as marks: no quote, values or reason read."""
     end = sql.name("end")
+    hi = len(article.text) if hi is None else hi
     found = sql.fetch(
         _UNDISMISSED.format(columns=f"s.id, s.category, s.start, s.{end}", end=end),
-        [article.pk, len(article.text), 0, owner.pk],
+        [article.pk, hi, lo, owner.pk],
     )
-    return _not_tagged(rows, [SuggestionMark(*values) for values in found])
+    return [SuggestionMark(*values) for values in found]
 
 
 def _not_tagged(rows: list[TagRow], suggestions: list) -> list:

@@ -21,7 +21,7 @@ def row_html(row: TagRow, oob: str = "") -> str:
     values_html = f'<span class="row-values">{escape(values)}</span>' if values else ""
     links = "".join(
         f'<li>{arrow} {escape(text)} <a href="#blk-{other.block}" data-tag-open="{other.pk}">'
-        f"{escape(_clip(other.snippet, 48))}</a></li>"
+        f"{escape(clip(other.snippet, 48))}</a></li>"
         for arrow, text, other in [
             *(("→", relation.get_type_display(), other) for relation, other in row.links_out),
             *(("←", other.label.name, other) for _, other in row.links_in),
@@ -38,7 +38,8 @@ def row_html(row: TagRow, oob: str = "") -> str:
     )
 
 
-def _clip(text: str, size: int) -> str:
+def clip(text: str, size: int) -> str:
+    """At most ``size`` characters, the last an ellipsis when cut."""
     return text if len(text) <= size else text[: size - 1] + "…"
 
 
@@ -48,7 +49,7 @@ def suggestion_row_html(
     """One row of the suggestions list: what is proposed, and the answers (a claim with a
     suggested source can also be accepted together with it)."""
     values = values_text(suggestion.attributes, suggest.ATTRIBUTE_ORDER)
-    quote = _clip(" ".join(suggestion.quote.split()), 90)
+    quote = clip(" ".join(suggestion.quote.split()), 90)
     category = suggestion.get_category_display()
     return mark_safe(
         f'<li id="sug-row-{suggestion.pk}" class="sug-row cat-{suggestion.category}" '

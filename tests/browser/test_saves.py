@@ -3,6 +3,7 @@ and two tabs on one tag meet a conflict instead of overwriting each other."""
 
 import importlib
 import re
+import time
 
 import pytest
 from django.apps import apps
@@ -12,7 +13,7 @@ from annotations import services
 from annotations.models import Annotation, Label
 from newsdesk.models import Article
 
-from .test_workbench import SOURCE_PHRASE, make_article, open_workbench, segments
+from .test_workbench import SOURCE_PHRASE, make_article, open_workbench, segments, select
 
 # Sets each field (a CSS selector) to its value 10 ms after the one before, as a quick
 # annotator would, with the events a person's change sends.
@@ -224,3 +225,33 @@ def test_two_tabs_on_one_tag_meet_a_conflict_not_an_overwrite(page, live_server,
     # The browser logs each 409 as a failed load; nothing else may be in the console.
     assert [e for e in page.console_errors if "409 (Conflict)" not in e] == []
     assert [e for e in tab_b.console_errors if "409 (Conflict)" not in e] == []
+
+
+def test_a_slow_create_says_saving_and_a_second_key_press_adds_nothing(
+    page, live_server, login, article, alice, monkeypatch
+):
+    """A fast answer is drawn at once; a slow one (here 800 ms) shows "Saving…" meanwhile,
+    and the label key pressed again while it is under way creates no second tag."""
+    from annotations import views
+
+    create = views.services.annotation_create
+
+    def slow_create(**kwargs):
+        time.sleep(0.8)
+        return create(**kwargs)
+
+    monkeypatch.setattr(views.services, "annotation_create", slow_create)
+    login(page, live_server, "alice", "alice-password-1")
+    open_workbench(page, live_server, article)
+    select(page, SOURCE_PHRASE)
+    page.keyboard.press("s")
+    status = page.locator("#tag-popover [role=status]")
+    expect(status).to_have_text("Saving…")
+    page.keyboard.press("s")
+    expect(page.locator("#tag-popover")).to_be_hidden(timeout=5_000)
+    tag = Annotation.objects.get(article=article, owner=alice)
+    assert tag.quote == SOURCE_PHRASE
+    expect(segments(page, tag).first).to_be_visible()
+    expect(page.locator(f'#tag-editor [data-editor-for="{tag.pk}"]')).to_be_visible()
+    page.wait_for_timeout(300)
+    assert Annotation.objects.filter(article=article, owner=alice).count() == 1
