@@ -327,13 +327,16 @@ def _has_attributed(label: Label) -> bool:
 
 
 def attributed_value(claim: Annotation) -> str | None:
-    """ "yes" while the claim is linked to a live source, else None (not set)."""
-    linked = Relation.objects.filter(
-        from_annotation=claim,
-        type=Relation.Type.ATTRIBUTED_TO,
-        to_annotation__deleted_at__isnull=True,
-    ).exists()
-    return ATTRIBUTED_YES if linked else None
+    """ "yes" while the claim is linked to a live source, else None (not set). Written-out
+    SQL: every relabel to a claim asks (annotations/sql.py; compared with the ORM in
+    tests/annotations/test_sql.py)."""
+    found = sql.fetch(
+        f"SELECT 1 FROM {sql.table(Relation)} r JOIN {sql.table(Annotation)} t "
+        "ON t.id = r.to_annotation_id WHERE r.from_annotation_id = %s AND r.type = %s "
+        "AND t.deleted_at IS NULL LIMIT 1",
+        [claim.pk, Relation.Type.ATTRIBUTED_TO],
+    )
+    return ATTRIBUTED_YES if found else None
 
 
 def _with_attributed(attributes: dict[str, Any], value: str | None) -> dict[str, Any]:

@@ -53,7 +53,8 @@ class Loader:
     """Model instances from a written-out SELECT: the columns of ``model`` under ``alias``,
     converted as the ORM converts them (dates, JSON, booleans), built with ``from_db``.
 
-    The converters are worked out on first use (one database per process).
+    The column list and the converters are worked out on first use (one database per
+    process).
     """
 
     def __init__(self, model, alias: str):
@@ -61,9 +62,12 @@ class Loader:
         self.fields = list(model._meta.concrete_fields)
         self.names = [field.attname for field in self.fields]
         self._converters = None
+        self._columns = None
 
     def columns(self) -> str:
-        return ", ".join(f"{self.alias}.{name(field.column)}" for field in self.fields)
+        if self._columns is None:
+            self._columns = ", ".join(f"{self.alias}.{name(f.column)}" for f in self.fields)
+        return self._columns
 
     def converters(self) -> list:
         if self._converters is None:

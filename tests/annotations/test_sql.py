@@ -179,6 +179,25 @@ def test_links_match_the_orm(mixed):
     assert linked > 10
 
 
+def test_attributed_value_matches_the_orm(mixed):
+    """Linked to a live source by "attributed to" (not by another type, nor to a deleted
+    tag) is "yes"."""
+    for claim, other in zip(mixed[1::3], mixed[2::3], strict=False):
+        Relation.objects.create(from_annotation=claim, to_annotation=other, type="same_as")
+    answers = set()
+    for tag in mixed:
+        linked = Relation.objects.filter(
+            from_annotation=tag,
+            type=Relation.Type.ATTRIBUTED_TO,
+            to_annotation__deleted_at__isnull=True,
+        ).exists()
+        assert services.attributed_value(tag) == ("yes" if linked else None)
+        answers.add(linked)
+    assert answers == {True, False}
+    # Some claims are linked only to deleted tags, or only by another type.
+    assert Relation.objects.filter(to_annotation__deleted_at__isnull=False).exists()
+
+
 def test_framing_voice_sees_a_sourced_claim_around_it(
     article, alice, bob, tag, claim_label, source_label, framing_label
 ):
