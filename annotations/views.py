@@ -26,7 +26,7 @@ from annotations.editor_html import editor_html
 from annotations.forms import AnnotationCreateForm, attributes_from_post
 from annotations.models import Annotation, Assignment, Category, Relation
 from newsdesk import reader
-from newsdesk.models import Article, EntityMention
+from newsdesk.models import EntityMention
 
 PAGE = "annotations/workbench.html"
 
@@ -225,7 +225,7 @@ def annotation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def annotation_create(request: HttpRequest, article_pk: int) -> HttpResponse:
     # Whoever may code an article may open it: one check, both answered with a 404.
-    article = get_object_or_404(Article, pk=article_pk)
+    article = access.article_or_404(article_pk)
     if not access.may_code(request.user, article):
         raise Http404
     labels = codebooks.article_labels(article.pk)

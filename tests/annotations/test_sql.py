@@ -339,3 +339,32 @@ def test_the_written_out_update_stores_what_the_orm_would(
     assert Annotation.objects.get(pk=source.pk).note == "n’ote\n2"
     services.annotation_restore(annotation=stored)
     assert Annotation.objects.get(pk=source.pk).deleted_at is None
+
+
+def test_article_and_labels_load_what_the_orm_loads(article, other_article, codebook):
+    """The create endpoint's article and every write's labels, read written-out."""
+    from django.http import Http404
+
+    from annotations import access, codebooks
+    from annotations.models import ArticleCodebook, Codebook, Label
+    from newsdesk.models import Article
+
+    for target in (article, other_article):
+        assert field_values(access.article_or_404(target.pk)) == field_values(
+            Article.objects.get(pk=target.pk)
+        )
+    for missing in (0, 10**6, 2**63):
+        with pytest.raises(Http404):
+            access.article_or_404(missing)
+    # The default codebook's labels, then a codebook of the article's own, in its order.
+    default = Label.objects.filter(codebook__is_default=True).order_by("position", "id")
+    got = codebooks.article_labels(article.pk)
+    assert got
+    assert [field_values(x) for x in got] == [field_values(x) for x in default]
+    own = Codebook.objects.create(name="Own")
+    for n, name in enumerate(["Zeta", "Alpha"]):
+        Label.objects.create(codebook=own, name=name, category="claim", position=1 - n)
+    ArticleCodebook.objects.create(article=article, codebook=own)
+    assert [x.name for x in codebooks.article_labels(article.pk)] == ["Alpha", "Zeta"]
+    assert [x.name for x in codebooks.article_labels(other_article.pk)] == [x.name for x in default]
+    assert list(codebooks.labels_for(article.pk)) == codebooks.article_labels(article.pk)
