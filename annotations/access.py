@@ -9,7 +9,6 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from annotations import sql
 from annotations.models import (
     Annotation,
     Assignment,
@@ -20,6 +19,7 @@ from annotations.models import (
     Relation,
     Suggestion,
 )
+from newsdesk import sql
 from newsdesk.access import articles_for, is_reviewer
 from newsdesk.models import Article
 

@@ -10,9 +10,10 @@ from dataclasses import dataclass, field
 
 from django.utils.safestring import mark_safe
 
-from annotations import codebooks, editor, layers, row_html, rows, sql
+from annotations import codebooks, editor, layers, row_html, rows
 from annotations.editor_html import editor_html
 from annotations.models import Annotation, Category, Label, Relation
+from newsdesk import sql
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,9 @@ One place each: the workbench, the tag endpoints, imports and the admin ask here
 
 from django.db.models.query import RawQuerySet
 
-from annotations import schema, sql
+from annotations import schema
 from annotations.models import Annotation, ArticleCodebook, Codebook, Label
+from newsdesk import sql
 
 
 def default_codebook() -> Codebook | None:

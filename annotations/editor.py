@@ -1,8 +1,9 @@
 """What the tag editor shows: the tag, its row with links, the labels, the sources it may be
 linked to and, for framing, the voice it would have without the annotator's answer."""
 
-from annotations import rows, sql, voice
+from annotations import rows, voice
 from annotations.models import Annotation, Category, Label, Relation
+from newsdesk import sql
 
 
 def context(tag: Annotation, row: rows.TagRow, labels: list[Label]) -> dict:

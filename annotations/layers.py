@@ -4,10 +4,9 @@ whole or a few blocks at a time. Reads only, a fixed number of queries per call.
 import json
 from typing import NamedTuple
 
-from annotations import sql
 from annotations.models import Label, Suggestion, SuggestionDismissal
 from annotations.rows import TagRow, tag_rows
-from newsdesk import highlight
+from newsdesk import highlight, sql
 from newsdesk.models import Article, EntityMention
 
 # The workbench's mark classes, short because the long document has thousands of marks:
@@ -67,7 +66,7 @@ def _mention_mark(start: int, end: int, label: str) -> highlight.Span:
 
 def mentions(article: Article, lo: int = 0, hi: int | None = None) -> list[tuple]:
     """(start, end, label) of the entity mentions touching [lo, hi), in text order (SQL
-    written out: annotations/sql.py)."""
+    written out: newsdesk/sql.py)."""
     hi = len(article.text) if hi is None else hi
     return sql.fetch(
         f"SELECT start, {sql.name('end')}, label FROM {sql.table(EntityMention)} "

@@ -7,9 +7,8 @@ from bisect import bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from annotations import sql
 from annotations.models import Annotation, Category, Label, Relation
-from newsdesk import highlight
+from newsdesk import highlight, sql
 from newsdesk.models import Article
 
 
@@ -53,7 +52,7 @@ def tag_rows(
     """The owner's live tags in the article (only those touching [lo, hi) when given).
 
     Plain values, not model instances: the workbench reads up to thousands of these per
-    page, and every write reads those of a stretch (SQL written out: annotations/sql.py).
+    page, and every write reads those of a stretch (SQL written out: newsdesk/sql.py).
     """
     by_pk = {label.pk: label for label in labels}
     where = ""

@@ -9,7 +9,7 @@ from django.db import IntegrityError, connection, models, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from annotations import schema, spans, sql, suggest, suggester_models
+from annotations import schema, spans, suggest, suggester_models
 from annotations.codebooks import labels_for
 from annotations.models import (
     Annotation,
@@ -20,7 +20,7 @@ from annotations.models import (
     Suggestion,
     SuggestionDismissal,
 )
-from newsdesk import languages
+from newsdesk import languages, sql
 from newsdesk.models import Article
 
 logger = logging.getLogger(__name__)
@@ -328,7 +328,7 @@ def _has_attributed(label: Label) -> bool:
 
 def attributed_value(claim: Annotation) -> str | None:
     """ "yes" while the claim is linked to a live source, else None (not set). Written-out
-    SQL: every relabel to a claim asks (annotations/sql.py; compared with the ORM in
+    SQL: every relabel to a claim asks (newsdesk/sql.py; compared with the ORM in
     tests/annotations/test_sql.py)."""
     found = sql.fetch(
         f"SELECT 1 FROM {sql.table(Relation)} r JOIN {sql.table(Annotation)} t "

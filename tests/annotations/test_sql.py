@@ -1,4 +1,4 @@
-"""The workbench's hottest reads are written as SQL (annotations/sql.py): each is compared
+"""The workbench's hottest reads are written as SQL (newsdesk/sql.py): each is compared
 here with the ORM query it replaced, on tags of two coders over two articles with deleted
 tags, links to deleted tags, nested and equal stretches, and windows at the text's edges."""
 

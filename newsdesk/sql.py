@@ -1,5 +1,5 @@
-"""Small helpers for the workbench's hottest reads, written as SQL rather than built by
-the ORM on every call.
+"""Small helpers for the hottest reads (each request's session and user, the workbench's
+tags), written as SQL rather than built by the ORM on every call.
 
 Each tag write runs a handful of reads; the ORM spends 0.2–0.5 ms compiling each one,
 more than the database takes to answer it (SQLite, the bench's 100,000-character article:
