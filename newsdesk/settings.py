@@ -162,6 +162,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # 127.0.0.1) never lock each other out. The axes backend must come first.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    # ModelBackend with each request's user read written-out (newsdesk/auth.py); Django's
+    # own stays for the sessions made before it.
+    "newsdesk.auth.UserBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = envint("NEWSDESK_LOGIN_FAILURE_LIMIT", "5")
