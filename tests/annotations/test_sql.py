@@ -181,11 +181,17 @@ def test_links_match_the_orm(mixed):
 
 def test_attributed_value_matches_the_orm(mixed):
     """Linked to a live source by "attributed to" (not by another type, nor to a deleted
-    tag) is "yes"."""
+    tag) is "yes"; a source's live claims are those linked to it so."""
     for claim, other in zip(mixed[1::3], mixed[2::3], strict=False):
         Relation.objects.create(from_annotation=claim, to_annotation=other, type="same_as")
     answers = set()
     for tag in mixed:
+        claims = Annotation.objects.filter(
+            relations_out__to_annotation=tag,
+            relations_out__type=Relation.Type.ATTRIBUTED_TO,
+            deleted_at__isnull=True,
+        )
+        assert {c.pk for c in services._claims_linked_to(tag)} == {c.pk for c in claims}
         linked = Relation.objects.filter(
             from_annotation=tag,
             type=Relation.Type.ATTRIBUTED_TO,
