@@ -2,15 +2,22 @@
 //
 // The page sends the article as plain blocks and its marks (entities, tags, suggestions)
 // as the numbers newsdesk/highlight.py's marks() makes; this draws them with exactly the
-// markup render_blocks() would have sent (a browser test compares the two). Every change
-// afterwards comes back from the server as blocks already drawn, so this runs once per
-// page (and again when the whole reader is swapped, e.g. for another annotator's layer).
+// markup render_blocks() would have sent (a browser test compares the two). Blocks are
+// drawn as they come near the screen, so a long article's page holds the marks of a few
+// screens, not thousands. Every change afterwards comes back from the server as blocks
+// already drawn: the numbers only ever serve blocks no answer has replaced.
+//
+// Whatever needs marks that may not be drawn yet (the next tag with J, a tag opened from
+// the sidebar) asks first: document.dispatchEvent(new CustomEvent("marks:need",
+// {detail: {all: true}})) or {detail: {layer: "tags", ref: "12"}}; it is drawn at once.
 //
 // Offsets in the numbers are code points; JavaScript strings count UTF-16 units.
 
 const ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" };
 const escapeText = (text) => text.replace(/[&<>]/g, (c) => ESCAPES[c]);
 const escapeValue = (text) => text.replace(/[&<>"]/g, (c) => ESCAPES[c]);
+// Blocks within this distance of the screen are drawn (one screen above and below).
+const AHEAD = "100% 0px";
 
 // unit(codePoint) → UTF-16 index in text; the identity unless the text has astral characters.
 function unitsOf(text) {
@@ -23,6 +30,15 @@ function unitsOf(text) {
   }
   units.push(index);
   return (n) => units[n];
+}
+
+function decode(numbers) {
+  const spans = [];
+  for (let n = 0, start = 0; n < numbers.length; n += 4) {
+    start += numbers[n];
+    spans.push({ index: spans.length, start, end: start + numbers[n + 1], kind: numbers[n + 2], ref: numbers[n + 3] });
+  }
+  return spans;
 }
 
 function opening(active, kinds, edges) {
@@ -43,33 +59,31 @@ function opening(active, kinds, edges) {
   return `<span${attributes}>`;
 }
 
-// The markup of the whole text: `starts` are the blocks' starts (code points), in order.
-export function marksHTML(text, length, starts, data) {
-  const { k: kinds, m: numbers } = data;
-  const unit = unitsOf(text);
-  const spans = [];
-  for (let n = 0, start = 0; n < numbers.length; n += 4) {
-    start += numbers[n];
-    spans.push({ index: spans.length, start, end: start + numbers[n + 1], kind: numbers[n + 2], ref: numbers[n + 3] });
-  }
-  const blockOf = new Map(starts.map((start, index) => [start, index]));
-  const cutSet = new Set([0, length, ...starts]);
+// render_blocks() for the blocks first..last: `spans` (in marks() order) need only hold
+// those touching them; `bounds[i]` is block i's [start, end) in code points.
+function render(text, unit, kinds, spans, bounds, first, last) {
+  const lo = bounds[first][0];
+  const hi = bounds[last][1];
+  spans = spans.filter((span) => span.start < hi && span.end > lo);
+  const blockOf = new Map();
+  for (let i = first; i <= last; i += 1) blockOf.set(bounds[i][0], i);
+  const cutSet = new Set([lo, hi, ...blockOf.keys()]);
   for (const span of spans) {
-    if (span.start > 0 && span.start < length) cutSet.add(span.start);
-    if (span.end > 0 && span.end < length) cutSet.add(span.end);
+    if (span.start > lo && span.start < hi) cutSet.add(span.start);
+    if (span.end > lo && span.end < hi) cutSet.add(span.end);
   }
   const cuts = Float64Array.from(cutSet).sort();
   const markup = new Map();
   const parts = [];
   let active = [];
   let position = 0;
-  while (position < spans.length && spans[position].start <= 0) active.push(spans[position++]);
+  while (position < spans.length && spans[position].start <= lo) active.push(spans[position++]);
   for (let c = 0; c + 1 < cuts.length; c += 1) {
     const left = cuts[c];
     const right = cuts[c + 1];
     const block = blockOf.get(left);
     if (block !== undefined) {
-      if (left !== 0) parts.push("</span>");
+      if (left !== lo) parts.push("</span>");
       parts.push(`<span class="blk" id="blk-${block}" data-o="${left}">`);
     }
     if (active.some((span) => span.end <= left)) active = active.filter((span) => span.end > left);
@@ -98,19 +112,101 @@ export function marksHTML(text, length, starts, data) {
   return parts.join("");
 }
 
-// Draw the marks of a container that has not been drawn yet; true when it drew.
+function boundsOf(starts, length) {
+  return starts.map((start, i) => [start, i + 1 < starts.length ? starts[i + 1] : length]);
+}
+
+// The markup of the whole text: `starts` are the blocks' starts (code points), in order.
+export function marksHTML(text, length, starts, data) {
+  if (!starts.length) return "";
+  const bounds = boundsOf(starts, length);
+  return render(text, unitsOf(text), data.k, decode(data.m), bounds, 0, bounds.length - 1);
+}
+
+// One article text's marks: its plain blocks, drawn one by one.
+class Marks {
+  constructor(container, data) {
+    this.container = container;
+    this.kinds = data.k;
+    this.spans = decode(data.m);
+    const blocks = [...container.children];
+    this.plain = new WeakSet(blocks);
+    this.bounds = boundsOf(blocks.map((block) => Number(block.dataset.o)), Number(container.dataset.length));
+    this.texts = blocks.map((block) => block.textContent);
+    // The spans touching each block, in marks() order (a span may cross blocks).
+    this.inBlock = this.bounds.map(() => []);
+    let block = 0;
+    for (const span of this.spans) {
+      while (block + 1 < this.bounds.length && this.bounds[block + 1][0] <= span.start) block += 1;
+      for (let b = block; b < this.bounds.length && this.bounds[b][0] < span.end; b += 1) {
+        this.inBlock[b].push(span);
+      }
+    }
+    this.left = new Set(this.bounds.keys());
+    this.observer = new IntersectionObserver((entries) => {
+      for (const entry of entries) {
+        if (entry.isIntersecting) this.draw(Number(entry.target.id.slice(4)));
+      }
+    }, { rootMargin: AHEAD });
+    for (const element of blocks) this.observer.observe(element);
+  }
+
+  // Draw block i, unless drawn already or replaced by a server's answer (drawn, and newer).
+  draw(i) {
+    if (!this.left.delete(i)) return;
+    const element = document.getElementById(`blk-${i}`);
+    if (!element || !this.plain.has(element) || !this.container.contains(element)) return;
+    this.observer.unobserve(element);
+    const text = this.texts[i];
+    const [lo] = this.bounds[i];
+    const unit = unitsOf(text);
+    element.outerHTML = render(text, (n) => unit(n - lo), this.kinds, this.inBlock[i], this.bounds, i, i);
+  }
+
+  drawAll() {
+    for (const i of [...this.left]) this.draw(i);
+  }
+
+  // Draw the blocks holding a mark of `ref` in `layer` ("tags", "sug").
+  drawWith(layer, ref) {
+    for (const i of [...this.left]) {
+      if (this.inBlock[i].some((span) => String(span.ref) === ref && this.kinds[span.kind][0] === layer)) {
+        this.draw(i);
+      }
+    }
+  }
+
+  // Draw, before the first paint, the blocks on or near the screen as it opens.
+  drawNearScreen() {
+    const reach = window.innerHeight * 2;
+    for (const element of [...this.container.children]) {
+      const { top, bottom } = element.getBoundingClientRect();
+      if (top > reach) break;
+      if (bottom > -window.innerHeight) this.draw(Number(element.id.slice(4)));
+    }
+  }
+}
+
+let current = null;
+
+// Take over an article text that has not been taken yet; true when it did.
 export function drawText(container) {
   const source = container && document.getElementById(container.dataset.marks || "");
   if (!source || container.hasAttribute("data-drawn")) return false;
-  const starts = [...container.children].map((block) => Number(block.dataset.o));
-  const text = container.textContent;
-  const length = Number(container.dataset.length);
-  if (starts.length) container.innerHTML = marksHTML(text, length, starts, JSON.parse(source.textContent));
   container.setAttribute("data-drawn", "");
+  current?.observer.disconnect();
+  current = new Marks(container, JSON.parse(source.textContent));
+  current.drawNearScreen();
   return true;
 }
 
-const draw = () => drawText(document.getElementById("article-text"));
-draw();
+const take = () => drawText(document.getElementById("article-text"));
+take();
 // A swapped reader (another layer, an article done processing) arrives undrawn.
-document.addEventListener("htmx:afterSwap", draw);
+document.addEventListener("htmx:afterSwap", take);
+document.addEventListener("marks:need", (event) => {
+  if (!current?.container.isConnected) return;
+  const { all, layer, ref } = event.detail || {};
+  if (all) current.drawAll();
+  else if (layer && ref !== undefined) current.drawWith(layer, String(ref));
+});

@@ -238,7 +238,14 @@ function afterPaint(run) {
   setTimeout(once, 100);
 }
 
+// static/js/marks.js draws the text's blocks as they near the screen; what needs marks
+// elsewhere in the text asks for them first (drawn at once).
+function needMarks(detail) {
+  document.dispatchEvent(new CustomEvent("marks:need", { detail }));
+}
+
 function tagOrder() {
+  needMarks({ all: true });
   const seen = new Set();
   for (const segment of article().querySelectorAll("[data-tags]")) {
     for (const id of segment.dataset.tags.split(" ")) seen.add(id);
@@ -247,6 +254,7 @@ function tagOrder() {
 }
 
 function segmentsOf(id) {
+  needMarks({ layer: "tags", ref: id });
   return article().querySelectorAll(`[data-tags~="${CSS.escape(id)}"]`);
 }
 
@@ -1124,7 +1132,7 @@ function tagShown(id) {
     label: chip?.querySelector(".chip-name")?.textContent ?? "Tag",
     category,
     values: values ?? "",
-    quote: marksText(`[data-tags~="${CSS.escape(id)}"]`),
+    quote: (needMarks({ layer: "tags", ref: id }), marksText(`[data-tags~="${CSS.escape(id)}"]`)),
   };
 }
 
@@ -1151,6 +1159,7 @@ function hoverLines(mark) {
   for (const id of mark.dataset.sug?.split(" ") ?? []) {
     const initial = [...mark.classList].find((c) => /^s[csf]$/.test(c))?.[1];
     const category = { c: "claim", s: "source", f: "framing" }[initial] ?? "";
+    needMarks({ layer: "sug", ref: id });
     lines.push([`Suggested ${category} · not yours until accepted`, marksText(`[data-sug~="${CSS.escape(id)}"]`)]);
   }
   for (const type of [...mark.classList].filter((c) => c.startsWith("ent-"))) {

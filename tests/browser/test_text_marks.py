@@ -5,6 +5,7 @@ on a real page, compared with the blocks a write's answer sends for the same lay
 
 import importlib
 import random
+import re
 
 import pytest
 from django.apps import apps
@@ -32,6 +33,8 @@ COMPARE = """async ([url, cases]) => {
   }
   return differ;
 }"""
+
+DRAW_ALL = """() => document.dispatchEvent(new CustomEvent("marks:need", {detail: {all: true}}))"""
 
 PIECES = ["Hamas", " ", "&", "<b>", "😀", "é", "\n\n", "\n", "word", "—", "x", "🇪🇬", '"q"']
 KINDS = [
@@ -71,9 +74,14 @@ def marks_module(page) -> str:
 
 
 @pytest.fixture
-def article(alice, sample_text):
+def codebook():
+    # Live-server tests flush the database after each test, migration data included.
     for name in ("0002_default_codebook", "0006_news_codebook", "0008_default_lexicon"):
         importlib.import_module(f"annotations.migrations.{name}").install(apps, None)
+
+
+@pytest.fixture
+def article(codebook, alice, sample_text):
     return make_article(sample_text, alice)
 
 
@@ -99,6 +107,7 @@ def test_a_page_draws_the_marks_a_write_would_answer_with(page, live_server, log
     assert annotation_services.article_suggest(article_id=article.pk) > 0
     login(page, live_server, "alice", "alice-password-1")
     open_workbench(page, live_server, article)
+    page.evaluate(DRAW_ALL)  # blocks far from the screen are drawn when they near it
 
     # What a write's answer sends for every block of this layer, without its swap flag.
     labels = codebooks.article_labels(article.pk)
@@ -116,3 +125,52 @@ def test_a_page_draws_the_marks_a_write_would_answer_with(page, live_server, log
     # Every kind of mark is there to compare: entities, nested claims, a source, suggestions.
     for selector in (".ent-GPE", ".ts-claim-s", ".ts", "[data-sug]"):
         expect(page.locator(f"#article-text {selector}").first).to_be_attached()
+
+
+def test_a_long_text_draws_the_blocks_near_the_screen_and_the_rest_when_needed(
+    page, live_server, login, codebook, alice, sample_text
+):
+    """On a long article only the blocks around the screen carry marks at first; the
+    others are drawn as they near it, or at once when something asks for a tag there (K
+    to the last tag)."""
+    article = make_article("\n\n".join([sample_text] * 12), alice)
+    phrase = "security source"
+    starts = [i for i in range(len(article.text)) if article.text.startswith(phrase, i)]
+    label = Label.objects.get(codebook__is_default=True, category="source")
+
+    def tag_at(start):
+        tag = annotation_services.annotation_on_text(
+            article=article, owner=alice, label=label, start=start, end=start + len(phrase)
+        )
+        tag.save()
+        return tag
+
+    top, middle, last = tag_at(starts[0]), tag_at(starts[len(starts) // 2]), tag_at(starts[-1])
+    login(page, live_server, "alice", "alice-password-1")
+    open_workbench(page, live_server, article)
+
+    def marks_of(tag):
+        return page.locator(f'#article-text [data-tags~="{tag.pk}"]')
+
+    expect(marks_of(top).first).to_be_visible()
+    assert marks_of(middle).count() == 0 and marks_of(last).count() == 0
+    blocks = page.locator("#article-text .blk").count()
+    drawn = page.evaluate("document.querySelectorAll('#article-text .blk:has(span)').length")
+    assert 0 < drawn < blocks / 2, (drawn, blocks)
+
+    # Scrolled to: drawn as it nears the screen, with exactly its words.
+    page.evaluate(
+        "(start) => [...document.querySelectorAll('#article-text .blk')]"
+        ".filter((b) => Number(b.dataset.o) <= start).pop().scrollIntoView()",
+        middle.start,
+    )
+    expect(marks_of(middle).first).to_be_visible()
+    assert "".join(marks_of(middle).all_text_contents()) == phrase
+    assert marks_of(last).count() == 0
+
+    # K from no current tag goes to the last one: drawn at once, current, on screen.
+    page.locator("body").click(position={"x": 5, "y": 5})
+    page.keyboard.press("k")
+    expect(marks_of(last).first).to_have_class(re.compile(r"\bis-current\b"))
+    expect(marks_of(last).first).to_be_in_viewport()
+    assert page.evaluate("document.querySelectorAll('#article-text .blk:has(span)').length") > drawn

@@ -250,8 +250,9 @@ class Command(BaseCommand):
         finally:
             shutil.rmtree(profile, ignore_errors=True)
         self.stderr.write(
-            f"Page holds {figures['tags']:,} tag segments and {figures['mentions']:,} "
-            "mention segments."
+            f"After load the page holds {figures['tags']:,} tag segments and "
+            f"{figures['mentions']:,} mention segments (the blocks near the screen; the "
+            "others are drawn as they near it)."
         )
         return [
             _figure("long article: text and highlights painted", painted[1:], 300),
