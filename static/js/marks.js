@@ -169,11 +169,19 @@ class Marks {
 
   // Draw the blocks holding a mark of `ref` in `layer` ("tags", "sug").
   drawWith(layer, ref) {
-    for (const i of [...this.left]) {
-      if (this.inBlock[i].some((span) => String(span.ref) === ref && this.kinds[span.kind][0] === layer)) {
-        this.draw(i);
-      }
+    if (!this.left.size) return;
+    if (!this.blocksOf) {
+      this.blocksOf = new Map(); // "layer ref" → the blocks its marks touch
+      this.inBlock.forEach((spans, i) => {
+        for (const span of spans) {
+          if (span.ref === 0) continue;
+          const key = `${this.kinds[span.kind][0]} ${span.ref}`;
+          if (!this.blocksOf.has(key)) this.blocksOf.set(key, []);
+          this.blocksOf.get(key).push(i);
+        }
+      });
     }
+    for (const i of this.blocksOf.get(`${layer} ${ref}`) ?? []) this.draw(i);
   }
 
   // Draw, before the first paint, the blocks on or near the screen as it opens.
