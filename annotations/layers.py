@@ -108,7 +108,11 @@ def full_text(
     (``highlight.marks``, static/js/marks.js): a tenth of the bytes of their markup, and
     no server time spent on drawing. ``entity_mentions`` as ``mentions()`` gives them."""
     block_list = highlight.blocks(article.text)
-    spans = [_mention_mark(*mention) for mention in entity_mentions]
+    # The ~2,700 entity marks as plain tuples in Span's field order (marks() unpacks them):
+    # a third of the time of making Spans.
+    spans = [
+        (start, end, "ent", "", f"ent-{label}", "", "") for start, end, label in entity_mentions
+    ]
     spans += tag_spans(rows) + suggestion_spans(suggestions)
     data = highlight.marks(article.text, spans)
     encoded = json.dumps(data, separators=(",", ":")).replace("<", "\\u003c")
@@ -183,9 +187,22 @@ def undismissed_suggestions(
     return list(Suggestion.objects.raw(query, [article.pk, hi, lo, owner.pk]))
 
 
+_SUGGESTION = sql.Loader(Suggestion, "s")
+
+
 def suggestions_by_pk(marks: list[SuggestionMark]) -> list[Suggestion]:
-    """The suggestions of these marks, in their order, in one query."""
-    found = Suggestion.objects.in_bulk([mark.pk for mark in marks])
+    """The suggestions of these marks, in their order, in one written-out query (0.6 ms
+    through in_bulk for the page of 15 the workbench shows)."""
+    if not marks:
+        return []
+    found = {}
+    for values in sql.fetch(
+        f"SELECT {_SUGGESTION.columns()} FROM {sql.table(Suggestion)} s "
+        f"WHERE s.id IN ({', '.join(['%s'] * len(marks))})",
+        [mark.pk for mark in marks],
+    ):
+        suggestion = _SUGGESTION.build(values)
+        found[suggestion.pk] = suggestion
     return [found[mark.pk] for mark in marks if mark.pk in found]
 
 

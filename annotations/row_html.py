@@ -5,14 +5,28 @@ rendering 1,000 tag rows took 3.1 ms here against 41 ms through a Django templat
 (an include or a loop in one template alike; measured on the bench's 1,000-tag article).
 """
 
+import functools
 from html import escape
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.safestring import mark_safe
 
 from annotations import suggest
 from annotations.models import Relation, Suggestion
 from annotations.rows import TagRow, values_text
+
+
+@functools.lru_cache(maxsize=64)
+def _around_id(name: str, prefix: str) -> tuple[str, str]:
+    head, _, tail = reverse(name, args=[987654321]).partition("987654321")
+    return head, tail
+
+
+def pk_url(name: str, pk: int) -> str:
+    """``reverse(name, args=[pk])`` for a URL taking one id, without resolving it each
+    time: rows ask for three apiece (14 µs a reverse; measured on the suggestion list)."""
+    head, tail = _around_id(name, get_script_prefix())
+    return f"{head}{int(pk)}{tail}"
 
 
 def row_html(row: TagRow, oob: str = "") -> str:
@@ -83,9 +97,9 @@ def suggestion_row(suggestion: Suggestion) -> str:
     pair = suggestion.link_type == Relation.Type.ATTRIBUTED_TO and suggestion.link_to_id
     return suggestion_row_html(
         suggestion,
-        reverse("annotations:suggestion-accept", args=[suggestion.pk]),
-        reverse("annotations:suggestion-dismiss", args=[suggestion.pk]),
-        reverse("annotations:suggestion-accept-pair", args=[suggestion.pk]) if pair else "",
+        pk_url("annotations:suggestion-accept", suggestion.pk),
+        pk_url("annotations:suggestion-dismiss", suggestion.pk),
+        pk_url("annotations:suggestion-accept-pair", suggestion.pk) if pair else "",
     )
 
 

@@ -177,22 +177,33 @@ def marks(text: str, spans: list[Span]) -> dict:
     ``render_blocks`` sweeps them (start, then the longer first, then as given): the start
     minus the previous span's start, the length, the kind's index and the reference (0 for
     none; a reference that is not a number is sent as a string). Offsets are code points.
-    Titles are not carried: a span with one is refused.
+    Titles are not carried: a span with one is refused. A plain tuple in Span's field
+    order does as well as a Span.
     """
     kinds: dict[tuple[str, str, str], int] = {}
     numbers: list = []
-    previous = 0
-    for span in sorted(spans, key=lambda s: (s.start, -s.end)):
-        if not 0 <= span.start < span.end <= len(text):
-            raise ValueError(f"span [{span.start}, {span.end}) is outside [0, {len(text)})")
-        if span.title:
+    add = numbers.extend
+    previous, size = 0, len(text)
+    # Unpacked, not read by name: this runs for every mark of the long page.
+    for start, end, layer, ref, css, title, edge in sorted(spans, key=_text_order):
+        if not 0 <= start < end <= size:
+            raise ValueError(f"span [{start}, {end}) is outside [0, {size})")
+        if title:
             raise ValueError("marks() carries no titles")
-        kind = kinds.setdefault((span.layer, span.css, span.edge), len(kinds))
-        ref = span.ref
-        ref = 0 if not ref else int(ref) if ref.isascii() and ref.isdigit() else ref
-        numbers += (span.start - previous, span.end - span.start, kind, ref)
-        previous = span.start
+        kind = kinds.get((layer, css, edge))
+        if kind is None:
+            kind = kinds[layer, css, edge] = len(kinds)
+        if not ref:
+            ref = 0
+        elif ref.isdigit() and ref.isascii():
+            ref = int(ref)
+        add((start - previous, end - start, kind, ref))
+        previous = start
     return {"k": [list(kind) for kind in kinds], "m": numbers}
+
+
+def _text_order(span: Span) -> tuple[int, int]:
+    return span[0], -span[1]
 
 
 def spans_of_marks(data: dict) -> list[Span]:

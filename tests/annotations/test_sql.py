@@ -374,3 +374,45 @@ def test_article_and_labels_load_what_the_orm_loads(article, other_article, code
     assert [x.name for x in codebooks.article_labels(article.pk)] == ["Alpha", "Zeta"]
     assert [x.name for x in codebooks.article_labels(other_article.pk)] == [x.name for x in default]
     assert list(codebooks.labels_for(article.pk)) == codebooks.article_labels(article.pk)
+
+
+def test_suggestions_by_pk_load_what_the_orm_loads(article, alice):
+    from annotations.models import Suggestion
+
+    made = [
+        Suggestion.objects.create(
+            article=article,
+            category="claim",
+            start=n,
+            end=n + 4,
+            quote=article.text[n : n + 4],
+            attributes={"n": n} if n % 2 else {},
+            reason="test",
+        )
+        for n in range(0, 40, 5)
+    ]
+    marks = [layers.SuggestionMark(s.pk, s.category, s.start, s.end) for s in made[::-1]]
+    marks.append(layers.SuggestionMark(10**9, "claim", 0, 1))  # gone since: left out
+    got = layers.suggestions_by_pk(marks)
+    assert [s.pk for s in got] == [s.pk for s in made[::-1]]
+    assert [field_values(s) for s in got] == [
+        field_values(Suggestion.objects.get(pk=s.pk)) for s in got
+    ]
+    assert layers.suggestions_by_pk([]) == []
+
+
+def test_pk_url_is_reverse_under_any_script_prefix():
+    from django.urls import reverse, set_script_prefix
+
+    from annotations.row_html import pk_url
+
+    names = ["suggestion-accept", "suggestion-dismiss", "annotation-update", "entity-names"]
+    try:
+        for prefix in ("/", "/newsdesk/"):
+            set_script_prefix(prefix)
+            for name in names:
+                for pk in (1, 42, 987654321, 2**40):
+                    url = f"annotations:{name}"
+                    assert pk_url(url, pk) == reverse(url, args=[pk])
+    finally:
+        set_script_prefix("/")
