@@ -55,15 +55,15 @@ def tag_rows(
     page, and every write reads those of a stretch (SQL written out: newsdesk/sql.py).
     """
     by_pk = {label.pk: label for label in labels}
-    where = ""
+    end, where = sql.name("end"), ""
     params = [article.pk, _owner_pk(owner)]
     if lo or hi is not None:
-        where = f" AND start < %s AND {sql.name('end')} > %s"
+        where = f" AND a.start < %s AND a.{end} > %s"
         params += [len(article.text) if hi is None else hi, lo]
     found = sql.fetch(
-        f"SELECT id, start, {sql.name('end')}, quote, label_id, attributes, note "
-        f"FROM {sql.table(Annotation)} WHERE article_id = %s AND owner_id = %s "
-        f"AND deleted_at IS NULL{where} ORDER BY start, {sql.name('end')} DESC, id",
+        f"SELECT {_ROW_COLUMNS.format(t='a', end=end)} FROM {sql.table(Annotation)} a "
+        f"WHERE a.article_id = %s AND a.owner_id = %s AND a.deleted_at IS NULL{where} "
+        f"ORDER BY a.start, a.{end} DESC, a.id",
         params,
     )
     rows = []

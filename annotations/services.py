@@ -10,7 +10,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from annotations import schema, spans, suggest, suggester_models
-from annotations.codebooks import labels_for
+from annotations.codebooks import article_labels
 from annotations.models import (
     Annotation,
     Category,
@@ -545,7 +545,7 @@ def suggestion_accept_pair(*, suggestion: Suggestion, user: AbstractBaseUser) ->
 
 
 def _accepted(suggestion: Suggestion, user: AbstractBaseUser) -> Annotation:
-    labels = labels_for(suggestion.article_id)  # in codebook order
+    labels = article_labels(suggestion.article_id)  # in codebook order
     label = next((label for label in labels if label.category == suggestion.category), None)
     if label is None:
         raise AnnotationError(f"The codebook has no {suggestion.category} label to accept it as.")

@@ -37,14 +37,6 @@ class UserBackend(ModelBackend):
             user_id = model._meta.pk.to_python(user_id)
         except (ValidationError, TypeError, ValueError):
             return None  # a session naming no valid id names no user
-        if isinstance(user_id, int) and not 0 < user_id <= sql.LARGEST_ID:
-            return None
         if cls._loader is None:
             cls._loader = sql.Loader(model, "u")
-        loader = cls._loader
-        found = sql.fetch(
-            f"SELECT {loader.columns()} FROM {sql.table(model)} u "
-            f"WHERE u.{sql.name(model._meta.pk.column)} = %s",
-            [user_id],
-        )
-        return loader.build(found[0]) if found else None
+        return cls._loader.get(user_id)

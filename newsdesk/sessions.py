@@ -11,6 +11,8 @@ from django.contrib.sessions.backends import db
 from django.db import connection
 from django.utils import timezone
 
+from newsdesk import sql
+
 
 class _Stored:
     __slots__ = ("session_data",)
@@ -21,15 +23,13 @@ class _Stored:
 
 class SessionStore(db.SessionStore):
     def _get_session_from_db(self):
-        table = connection.ops.quote_name(self.model._meta.db_table)
         now = connection.ops.adapt_datetimefield_value(timezone.now())
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT session_data FROM {table} WHERE session_key = %s AND expire_date > %s",
-                [self.session_key, now],
-            )
-            found = cursor.fetchone()
-        if found is None:
+        found = sql.fetch(
+            f"SELECT session_data FROM {sql.table(self.model)} "
+            "WHERE session_key = %s AND expire_date > %s",
+            [self.session_key, now],
+        )
+        if not found:
             self._session_key = None  # unknown or expired: a new session, as Django does
             return None
-        return _Stored(found[0])
+        return _Stored(found[0][0])

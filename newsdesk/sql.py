@@ -81,6 +81,18 @@ class Loader:
             self._converters = found
         return self._converters
 
+    def get(self, pk):
+        """The instance with this primary key, or None: one SELECT."""
+        if isinstance(pk, int) and not 0 < pk <= LARGEST_ID:
+            return None  # an id the database cannot hold names no row
+        meta = self.model._meta
+        found = fetch(
+            f"SELECT {self.columns()} FROM {table(self.model)} {self.alias} "
+            f"WHERE {self.alias}.{name(meta.pk.column)} = %s",
+            [pk],
+        )
+        return self.build(found[0]) if found else None
+
     def build(self, values):
         converted = []
         for value, (convs, column) in zip(values, self.converters(), strict=True):

@@ -373,7 +373,6 @@ def test_article_and_labels_load_what_the_orm_loads(article, other_article, code
     ArticleCodebook.objects.create(article=article, codebook=own)
     assert [x.name for x in codebooks.article_labels(article.pk)] == ["Alpha", "Zeta"]
     assert [x.name for x in codebooks.article_labels(other_article.pk)] == [x.name for x in default]
-    assert list(codebooks.labels_for(article.pk)) == codebooks.article_labels(article.pk)
 
 
 def test_suggestions_by_pk_load_what_the_orm_loads(article, alice):
